@@ -1,0 +1,89 @@
+#pragma once
+// The system clock behind an interface. Nothing outside libntp/clock reads or
+// changes the system clock directly: ntpd and ntpdate are handed a Clock&.
+//
+// Implementations:
+//   KernelClock  clock_gettime / clock_settime / ntp_adjtime (the real thing)
+//   NullClock    reads the real clock, accepts every adjustment, changes nothing
+//                (ntpd --no-adjust, ntpdate tests without CAP_SYS_TIME)
+//   SimClock     simulated time with a frequency error; moves only when told
+//
+// Units: offsets in seconds (positive offset = the clock is behind and must be
+// advanced), frequencies in ppm (positive = make the clock run faster).
+
+#include <ctime>
+#include <string>
+
+namespace ntp::clock {
+
+// Outcome of a request that changes the clock. `ok == false` carries the errno
+// text (e.g. "Operation not permitted" without CAP_SYS_TIME); callers log it.
+struct ClockResult {
+    bool ok = true;
+    std::string error;
+    static ClockResult success() { return {}; }
+    static ClockResult failure(std::string why) { return {false, std::move(why)}; }
+};
+
+// What the kernel discipline (ntp_adjtime with STA_PLL) is told at a clock update.
+struct KernelPllUpdate {
+    double offset_s = 0;      // residual phase offset handed to the kernel PLL
+    int time_constant = 0;    // log2 poll - 4 style constant, as ntp_adjtime wants it
+    double est_error_s = 0;   // jitter estimate
+    double max_error_s = 0;   // root distance estimate
+    bool leap_insert = false; // STA_INS: insert a second at the end of the UTC day
+    bool leap_delete = false; // STA_DEL
+};
+
+// Kernel view of synchronisation, as adjtimex reports it.
+struct KernelState {
+    bool available = false;   // ntp_adjtime works here (it may still refuse changes)
+    bool unsynchronised = true; // STA_UNSYNC
+    bool pll = false;         // STA_PLL
+    double freq_ppm = 0;
+    double offset_s = 0;
+    double max_error_s = 0;
+    double est_error_s = 0;
+    int tai_offset_s = 0;
+};
+
+class Clock {
+public:
+    virtual ~Clock() = default;
+
+    // CLOCK_REALTIME now.
+    virtual timespec now() = 0;
+
+    // Smallest step between two successive readings, in seconds (the classic
+    // "precision" is log2 of this).
+    virtual double precision_s() = 0;
+
+    // Step the clock by offset_s at once (clock_settime(now + offset)).
+    virtual ClockResult step(double offset_s) = 0;
+
+    // Amortize offset_s gradually, like adjtime(): at most 500 ppm of slew.
+    virtual ClockResult slew(double offset_s) = 0;
+
+    // Set the absolute frequency correction (ntp_adjtime ADJ_FREQUENCY).
+    virtual ClockResult set_frequency(double freq_ppm) = 0;
+    virtual double frequency_ppm() = 0;
+
+    // Kernel PLL discipline. Returns failure when the kernel loop is not
+    // available (simulated clocks without one, or no permission).
+    virtual ClockResult kernel_pll_update(const KernelPllUpdate& update) = 0;
+
+    // Tell the kernel we are synchronised (clears STA_UNSYNC so the kernel's
+    // 11-minute RTC mode runs) or not, with the error estimates.
+    virtual ClockResult set_sync_status(bool synchronised, double max_error_s,
+                                        double est_error_s) = 0;
+
+    virtual KernelState kernel_state() = 0;
+};
+
+// Helpers for timespec arithmetic used by every implementation.
+double to_seconds(const timespec& ts);
+timespec from_seconds(double seconds);
+timespec add_seconds(const timespec& ts, double seconds);
+double diff_seconds(const timespec& a, const timespec& b);  // a - b
+
+}  // namespace ntp::clock

@@ -1,0 +1,14 @@
+#include "libntp/util/log.hh"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <ctime>
+
+TEST_CASE("classic log prefix is 'DD Mon HH:MM:SS prog[pid]: '") {
+    setenv("TZ", "UTC", 1);
+    tzset();
+    // 2026-11-21 23:49:22 UTC
+    CHECK(ntp::util::classic_log_prefix("ntpdate", 4242, 1795304962) ==
+          "21 Nov 23:49:22 ntpdate[4242]: ");
+}
