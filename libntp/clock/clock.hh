@@ -33,6 +33,11 @@ struct KernelPllUpdate {
     double max_error_s = 0;   // root distance estimate
     bool leap_insert = false; // STA_INS: insert a second at the end of the UTC day
     bool leap_delete = false; // STA_DEL
+    // Keep STA_UNSYNC set with this write (the later-4.2.8 loop start:
+    // STA_PLL|STA_UNSYNC, offset 0, errors 16 s). Default false: the write
+    // clears STA_UNSYNC, which is what lets the kernel's 11-minute RTC mode run.
+    bool unsynchronised = false;
+    int tai_offset_s = 0;     // TAI-UTC to push with MOD_TAI; 0 = unknown, not pushed
 };
 
 // Kernel view of synchronisation, as adjtimex reports it.
@@ -45,6 +50,8 @@ struct KernelState {
     double max_error_s = 0;
     double est_error_s = 0;
     int tai_offset_s = 0;
+    int status_bits = 0;      // raw timex.status (STA_* bits)
+    int time_state = 0;       // ntp_adjtime() return: TIME_OK, TIME_INS, ... TIME_ERROR (5)
 };
 
 class Clock {
