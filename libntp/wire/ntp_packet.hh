@@ -186,8 +186,10 @@ public:
     std::span<const std::uint8_t> authenticated() const { return buffer_.first(auth_end_); }
     std::size_t size() const { return size_; }
     bool ok() const { return !failed_; }
-    // The finished packet; nullopt when a step failed or when the last
-    // extension field is shorter than 28 octets and no MAC follows (RFC 7822).
+    // The finished packet; nullopt when a step failed, when the last
+    // extension field is shorter than 28 octets and no MAC follows (RFC 7822),
+    // or when the result would decode differently (a short field followed by
+    // a crypto-NAK reads as a MAC): finish() decodes its own output to check.
     std::optional<std::span<const std::uint8_t>> finish() const;
 
 private:
@@ -195,6 +197,7 @@ private:
     std::size_t size_ = 0;
     std::size_t auth_end_ = 0;
     std::size_t last_extension_size_ = 0;
+    std::size_t extension_count_ = 0;
     bool has_header_ = false;
     bool has_mac_ = false;
     bool failed_ = false;
