@@ -37,7 +37,7 @@ public:
 
     bool valid() const { return static_cast<bool>(impl_); }
     // Canonical upper-case name: "MD5", "SHA1", "AES128CMAC", "SHA256"...
-    const std::string& name() const;
+    std::string_view name() const;
     // Octets of digest on the wire (<= 20): 16 for MD5 and AES128CMAC, 20 for SHA1.
     std::size_t digest_size() const;
     bool is_cmac() const;
@@ -45,6 +45,7 @@ public:
     struct Impl;
 
 private:
+    friend class MacComputer;
     std::shared_ptr<const Impl> impl_;
 };
 
