@@ -1,0 +1,87 @@
+#pragma once
+// A simulated system clock for tests and tests/sim: time moves only when the
+// test calls advance(). The clock has a frequency error (ppm, positive = it
+// runs fast), an optional random-walk wander of that error (seeded, so runs
+// are reproducible), and obeys adjustments like the Linux kernel does:
+//   * step() moves it at once;
+//   * slew() behaves like adjtime(): the amount is applied at 500 ppm and a
+//     new slew replaces what is left of the previous one;
+//   * set_frequency() changes its rate by the given ppm (clamped +/-500);
+//   * kernel_pll_update() fails: there is no simulated kernel PLL, so the
+//     discipline uses its daemon loop (kernel_state().available == false);
+//   * set_sync_status() is recorded.
+// All steps are recorded; slews are counted and summed (one per second in a
+// long run would be too many to keep).
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "libntp/clock/clock.hh"
+
+namespace ntp::clock {
+
+class SimClock final : public Clock {
+public:
+    struct Options {
+        timespec start{1'700'000'000, 0};  // true time at the start (realtime epoch)
+        double initial_offset_s = 0;       // clock minus true time at the start
+        double freq_error_ppm = 0;         // positive: the clock runs fast
+        double wander_ppm_per_sqrt_s = 0;  // random walk of the frequency error
+        std::uint64_t seed = 1;
+        double precision_s = 5.96e-8;      // 2^-24, like a typical Linux box
+    };
+
+    struct StepRecord {
+        double true_time_s;  // seconds since the start
+        double offset_s;
+    };
+
+    explicit SimClock(const Options& options);
+
+    // Let `seconds` of true time pass.
+    void advance(double seconds);
+
+    // Seconds of true time since the start, and the clock's error now
+    // (clock minus true time: positive = the clock is ahead).
+    double true_elapsed_s() const { return elapsed_s_; }
+    double error_s() const { return error_s_; }
+    timespec true_now() const;
+    double freq_error_ppm() const { return freq_error_ppm_; }  // current (wandering) error
+
+    const std::vector<StepRecord>& steps() const { return steps_; }
+    std::uint64_t slew_count() const { return slew_count_; }
+    double slew_total_s() const { return slew_total_s_; }
+    bool synchronised() const { return synchronised_; }
+
+    // Clock interface.
+    timespec now() override;
+    double precision_s() override { return precision_s_; }
+    ClockResult step(double offset_s) override;
+    ClockResult slew(double offset_s) override;
+    ClockResult set_frequency(double freq_ppm) override;
+    double frequency_ppm() override { return freq_ppm_; }
+    ClockResult kernel_pll_update(const KernelPllUpdate& update) override;
+    ClockResult set_sync_status(bool synchronised, double max_error_s, double est_error_s) override;
+    KernelState kernel_state() override;
+
+private:
+    timespec start_;
+    double elapsed_s_ = 0;
+    double error_s_;
+    double freq_error_ppm_;
+    double wander_;
+    double precision_s_;
+    double freq_ppm_ = 0;
+    double slew_left_s_ = 0;
+    std::mt19937_64 rng_;
+    std::normal_distribution<double> normal_{0.0, 1.0};
+
+    std::vector<StepRecord> steps_;
+    std::uint64_t slew_count_ = 0;
+    double slew_total_s_ = 0;
+    bool synchronised_ = false;
+    double max_error_s_ = 16, est_error_s_ = 16;
+};
+
+}  // namespace ntp::clock
