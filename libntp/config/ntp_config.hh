@@ -138,6 +138,9 @@ struct RestrictEntry {
     bool serverresponse_fuzz = false;  // later 4.2.8
     Origin where;
 
+    // The mask in force: `mask`, else /32 or /128, or all zeros for default.
+    IpAddress effective_mask() const;
+
     friend bool operator==(const RestrictEntry&, const RestrictEntry&) = default;
 };
 
