@@ -80,8 +80,8 @@ std::vector<LoopEvent> LoopFilter::start(double now_s) {
 void LoopFilter::reset_timescale(double now_s) {
     corrections_.clear();
     correction_time_s_ = now_s;
-    correction_total_s_ = 0;
-    corrections_.push_back({now_s, 0});
+    correction_total_s_ = correction_phase_s_ = 0;
+    corrections_.push_back({now_s, 0, 0});
     last_tick_s_ = now_s;
     regression_.clear();
 }
@@ -98,22 +98,36 @@ void LoopFilter::advance_corrections(double now_s) {
         applied += k;
     }
     correction_total_s_ += applied + freq_ppm_ * 1e-6 * dt;
+    correction_phase_s_ += applied;
     correction_time_s_ = now_s;
-    corrections_.push_back({now_s, correction_total_s_});
+    corrections_.push_back({now_s, correction_total_s_, correction_phase_s_});
     while (corrections_.size() > 2 && corrections_.front().time_s < now_s - correction_history_s)
         corrections_.pop_front();
 }
 
-double LoopFilter::correction_at(double time_s) const {
-    if (time_s >= correction_time_s_) return correction_total_s_;
+double LoopFilter::interpolate(double time_s, double CorrectionPoint::*field) const {
+    if (time_s >= correction_time_s_) return corrections_.back().*field;
     auto it = std::lower_bound(corrections_.begin(), corrections_.end(), time_s,
                                [](const CorrectionPoint& p, double t) { return p.time_s < t; });
-    if (it == corrections_.begin()) return corrections_.front().total_s;
+    if (it == corrections_.begin()) return corrections_.front().*field;
     const auto& hi = *it;
     const auto& lo = *(it - 1);
     const double span = hi.time_s - lo.time_s;
-    if (span <= 0) return hi.total_s;
-    return lo.total_s + (hi.total_s - lo.total_s) * (time_s - lo.time_s) / span;
+    if (span <= 0) return hi.*field;
+    return lo.*field + (hi.*field - lo.*field) * (time_s - lo.time_s) / span;
+}
+
+double LoopFilter::refer_offset(double offset_s, double from_time_s, double to_time_s) const {
+    if (corrections_.empty()) return offset_s;
+    auto phase_at = [&](double t) {
+        double p = interpolate(t, &CorrectionPoint::phase_s);
+        // Beyond the last bookkeeping point the in-flight slew keeps going.
+        const double ahead = t - correction_time_s_;
+        if (ahead > 0)
+            p += std::copysign(std::min(std::fabs(slew_left_s_), slew_rate * ahead), slew_left_s_);
+        return p;
+    };
+    return offset_s - (phase_at(to_time_s) - phase_at(from_time_s));
 }
 
 bool LoopFilter::exceeds_step(double offset_s) const {
@@ -230,6 +244,7 @@ UpdateResult LoopFilter::update(const LoopUpdate& u) {
         break;
     }
     discipline(u, r);
+    ++trained_updates_;
     r.outcome = UpdateOutcome::adjusted;
     return r;
 }
@@ -272,6 +287,7 @@ void LoopFilter::step(const LoopUpdate& u, UpdateResult& r) {
     pending_phase_s_ = slew_left_s_ = kernel_phase_left_s_ = 0;
     const double after_s = u.now_s + theta;  // the local timescale moved by the step
     reset_timescale(after_s);
+    trained_updates_ = 0;
     poll_.reset();
     jitter_s_ = precision_s_;
     offset_s_ = last_offset_s_ = 0;

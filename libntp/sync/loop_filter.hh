@@ -123,6 +123,17 @@ public:
     // Once a second: phase amortization and the start-up clamp countdown.
     void tick(double now_s);
 
+    // An offset measured at `from_time_s` as it would be measured at
+    // `to_time_s`: the phase corrections (slews) this loop applied in between
+    // are taken off (or put back when going back in time). The system process
+    // refers every peer's offset to now before selection and combine - peers
+    // measured at different times (up to eight polls ago for a delay-sorted
+    // filter) would otherwise pull the clock back by corrections already
+    // made - and hands the combined offset to update() referred to the time
+    // of the system peer's sample, whose raw measurement is what the
+    // frequency estimate should see.
+    double refer_offset(double offset_s, double from_time_s, double to_time_s) const;
+
     // Someone else stepped the clock: forget the history built on the old
     // timescale. The next offsets are then judged by the classic rules.
     void clock_jumped(double now_s);
@@ -137,7 +148,14 @@ public:
     double jitter_s() const { return jitter_s_; }         // clk_jitter
     double wander_ppm() const { return wander_ppm_; }     // clk_wander
     int poll_log2() const { return poll_.poll_log2(); }   // sys_poll / tc
-    bool startup_clamp() const { return clamp_left_s_ > 0; }  // don't delay-sort filters
+    bool startup_clamp() const { return clamp_left_s_ > 0; }
+    // Whether clock filters should delay-sort (classic: not during the
+    // start-up clamp). We also keep them unsorted until the frequency has been
+    // trained on a few updates after a start or step: a delay-sorted filter
+    // hands on a new sample only now and then, and an untrained loop must not
+    // go without updates.
+    bool sort_filters() const { return clamp_left_s_ <= 0 && trained_updates_ >= training_updates; }
+    static constexpr int training_updates = 8;
     bool kernel_mode() const { return kernel_mode_; }
     bool done() const { return done_; }                   // -q finished
     double pending_phase_s() const { return pending_phase_s_ + slew_left_s_ + kernel_phase_left_s_; }
@@ -145,10 +163,12 @@ public:
 private:
     struct CorrectionPoint {
         double time_s;
-        double total_s;
+        double total_s;  // phase + frequency corrections
+        double phase_s;  // phase corrections (slews) only
     };
     void advance_corrections(double now_s);
-    double correction_at(double time_s) const;
+    double correction_at(double time_s) const { return interpolate(time_s, &CorrectionPoint::total_s); }
+    double interpolate(double time_s, double CorrectionPoint::*field) const;
     void reset_timescale(double now_s);
     bool exceeds_step(double offset_s) const;
     void enter(LoopState next, UpdateResult& r);
@@ -176,6 +196,7 @@ private:
     bool kernel_synced_ = false;
     bool started_ = false;
     bool done_ = false;
+    int trained_updates_ = 0;  // updates since start / the last step
     // A frequency known before the regression (drift file, or the estimate
     // kept across a step) and how much to trust it.
     std::optional<double> prior_freq_ppm_;
@@ -185,7 +206,7 @@ private:
     // timescale), as a time series so the value at any recent sample time
     // can be recovered.
     std::deque<CorrectionPoint> corrections_;
-    double correction_time_s_ = 0, correction_total_s_ = 0;
+    double correction_time_s_ = 0, correction_total_s_ = 0, correction_phase_s_ = 0;
     double pending_phase_s_ = 0;     // still to amortize (daemon loop)
     double slew_left_s_ = 0;         // handed to Clock::slew, not yet applied
     double kernel_phase_left_s_ = 0; // handed to the kernel PLL, not yet applied
