@@ -347,3 +347,33 @@ TEST_CASE("loop: an external step is forgotten and then corrected by the classic
     CHECK(has(r.events, LoopEventType::spike_detect));
     CHECK(b.loop.frequency_ppm() == f);
 }
+
+TEST_CASE("loop: refer_offset takes off the slews made since the sample") {
+    LoopConfig cfg;
+    cfg.drift_ppm = 0;
+    Bench b(clock_with(-0.01, 0), cfg);
+    b.loop.start(b.local());
+    const double t0 = b.local();
+    b.measure();  // +10 ms to slew
+    b.run(10);
+    const double now = b.local();
+    CHECK(b.clock.error_s() > -0.0060);  // some 4.5 ms were slewed already
+    CHECK(b.loop.refer_offset(0.01, t0, now) == Approx(-b.clock.error_s()).margin(1e-9));
+    CHECK(b.loop.refer_offset(b.loop.refer_offset(0.01, t0, now), now, t0) == Approx(0.01).margin(1e-12));
+}
+
+TEST_CASE("loop: filters stay unsorted during the clamp and until trained") {
+    LoopConfig cfg;
+    cfg.drift_ppm = 0;
+    Bench b(clock_with(-0.0001, 0), cfg);
+    b.loop.start(b.local());
+    CHECK_FALSE(b.loop.sort_filters());
+    b.measure();
+    CHECK_FALSE(b.loop.startup_clamp());  // 0.1 ms < 0.5 ms ends the clamp at once
+    CHECK_FALSE(b.loop.sort_filters());
+    for (int i = 1; i < LoopFilter::training_updates; ++i) {
+        b.run(16);
+        b.measure();
+    }
+    CHECK(b.loop.sort_filters());
+}
