@@ -110,45 +110,65 @@ SystohcResult systohc(RtcDevice& rtc, const std::function<timespec()>& now, doub
     return result;
 }
 
-HwclockReport write_system_time_to_rtc(const HwclockOptions& options,
-                                       const std::function<timespec()>& now,
-                                       const RtcOpener& opener) {
-    HwclockReport report;
-    auto say = [&](util::Severity s, std::string text) {
-        report.messages.emplace_back(s, std::move(text));
-    };
+namespace {
 
+void say(HwclockReport& report, util::Severity severity, std::string text) {
+    report.messages.emplace_back(severity, std::move(text));
+}
+
+// UTC or LOCAL for this write; the adjtime file's complaints go to the report.
+RtcTimescale choose_timescale(const HwclockOptions& options, HwclockReport& report) {
     Adjtime adjtime;
     if (options.update_adjtime || !options.timescale) {
         AdjtimeRead read = read_adjtime(options.adjtime_path);
-        if (!read.error.empty()) say(util::Severity::warning, read.error);
+        if (!read.error.empty()) say(report, util::Severity::warning, read.error);
         for (auto& w : read.parsed.warnings) {
-            say(util::Severity::warning, options.adjtime_path + ": " + w);
+            say(report, util::Severity::warning, options.adjtime_path + ": " + w);
         }
         adjtime = read.parsed.adjtime;
     }
-    RtcTimescale timescale = resolve_timescale(options.timescale, adjtime);
+    return resolve_timescale(options.timescale, adjtime);
+}
 
-    RtcOpenResult opened = open_rtc(options.device, opener);
-    if (!opened.device) {
-        say(util::Severity::error, opened.error);
-        return report;
-    }
-    double delay_s =
-        options.delay_s ? *options.delay_s : rtc_write_delay_s(opened.device->driver_name());
-    SystohcResult written = systohc(*opened.device, now, delay_s, timescale);
+void write_and_record(const HwclockOptions& options, const std::function<timespec()>& now,
+                      RtcDevice& device, RtcTimescale timescale, HwclockReport& report) {
+    double delay_s = options.delay_s ? *options.delay_s : rtc_write_delay_s(device.driver_name());
+    SystohcResult written = systohc(device, now, delay_s, timescale);
     if (!written.ok) {
-        say(util::Severity::error, written.message);
-        return report;
+        say(report, util::Severity::error, written.message);
+        return;
     }
     report.ok = true;
-    say(util::Severity::info, written.message);
+    say(report, util::Severity::info, written.message);
 
     if (options.update_adjtime) {
         AdjtimeUpdate u =
             update_adjtime_after_systohc(options.adjtime_path, written.reference_s, timescale);
-        if (!u.error.empty()) say(util::Severity::warning, u.error);
+        if (!u.error.empty()) say(report, util::Severity::warning, u.error);
     }
+}
+
+}  // namespace
+
+HwclockReport write_system_time_to_rtc(const HwclockOptions& options,
+                                       const std::function<timespec()>& now,
+                                       const RtcOpener& opener) {
+    HwclockReport report;
+    RtcTimescale timescale = choose_timescale(options, report);
+    RtcOpenResult opened = open_rtc(options.device, opener);
+    if (!opened.device) {
+        say(report, util::Severity::error, opened.error);
+        return report;
+    }
+    write_and_record(options, now, *opened.device, timescale, report);
+    return report;
+}
+
+HwclockReport write_system_time_to_rtc(const HwclockOptions& options,
+                                       const std::function<timespec()>& now, RtcDevice& device) {
+    HwclockReport report;
+    RtcTimescale timescale = choose_timescale(options, report);
+    write_and_record(options, now, device, timescale, report);
     return report;
 }
 

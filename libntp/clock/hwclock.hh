@@ -72,6 +72,14 @@ HwclockReport write_system_time_to_rtc(const HwclockOptions& options,
                                        const std::function<timespec()>& now,
                                        const RtcOpener& opener = open_linux_rtc);
 
+// The same with a device opened earlier (options.device is not used). A
+// daemon that drops root opens the RTC with open_rtc() first and keeps it:
+// /dev/rtc* is normally root-only, while RTC_SET_TIME itself only needs the
+// CAP_SYS_TIME the daemon keeps. /etc/adjtime is root-owned too; set
+// update_adjtime = false when running unprivileged to avoid a warning per write.
+HwclockReport write_system_time_to_rtc(const HwclockOptions& options,
+                                       const std::function<timespec()>& now, RtcDevice& device);
+
 // When the daemon copies its time to the RTC: as soon as the clock is
 // synchronised, then every `interval_s` while it stays so (default 660 s,
 // the kernel's own 11-minute cadence), and once more at a clean exit when

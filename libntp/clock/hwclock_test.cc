@@ -374,3 +374,18 @@ TEST_CASE("HwclockSync retries failures an interval later and logs only new ones
     CHECK_FALSE(sync.record_attempt(300, true));
     CHECK(sync.record_attempt(400, false, "EBUSY"));  // after a success: log again
 }
+
+TEST_CASE("write_system_time_to_rtc with a device opened beforehand") {
+    TestDir dir;
+    SpinClock clock(0.6, 50e-6);
+    FakeRtc rtc("/dev/rtc0", "rtc_cmos");
+    rtc.clock = &clock;
+    HwclockOptions options;
+    options.adjtime_path = dir.file("adjtime");
+    options.device = "/dev/ignored";
+    auto report = write_system_time_to_rtc(options, clock.fn(), rtc);
+    REQUIRE(report.ok);
+    CHECK(report.messages.at(0).second == "RTC /dev/rtc0 set to 2016-01-24 12:00:01 UTC");
+    REQUIRE(rtc.writes.size() == 1);
+    CHECK(read_text(options.adjtime_path) == "0.000000 1453636800 0.000000\n1453636800\nUTC\n");
+}
