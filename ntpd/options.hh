@@ -84,10 +84,10 @@ std::string usage_text();    // --help
 std::string version_text();  // --version, e.g. "ntpd ntp-suite 0.1.0 ..."
 
 // Folds the command-line settings that classic ntpd treats as configuration
-// into `config`: servers (iburst), -t trusted keys, --var/--dvar, -a/-A, -b,
-// -x (step 600 s, kernel off), and -f/-k/-l/-p/-s/--hwclock where the file
-// did not set them (the configuration file overrides the command line, as in
-// classic ntpd).
+// into `config`: servers (iburst, -4/-6 applied), -t trusted keys,
+// --var/--dvar, -a/-A, -b; and -x (tinker step 600), -r, -f/-k/-l/-p/-s and
+// --hwclock only where the file did not set them (classic reads the command
+// line first, so the configuration file wins).
 void apply_to_config(const Options& options, ntp::config::NtpConfig& config);
 
 }  // namespace ntpd
