@@ -326,11 +326,11 @@ PeerStatus decode_peer_status(std::uint16_t w) {
 }
 
 std::uint16_t encode(const ClockStatus& s) {
-    return static_cast<std::uint16_t>((s.status << 8) | s.last_event);
+    return static_cast<std::uint16_t>(((s.last_event & 0xfu) << 4) | (s.status & 0xfu));
 }
 
 ClockStatus decode_clock_status(std::uint16_t w) {
-    return ClockStatus{static_cast<std::uint8_t>(w >> 8), static_cast<std::uint8_t>(w & 0xff)};
+    return ClockStatus{static_cast<std::uint8_t>(w & 0xf), static_cast<std::uint8_t>((w >> 4) & 0xf)};
 }
 
 std::string leap_name(unsigned code) { return lookup(code, leap_names, "leap"); }
@@ -372,8 +372,9 @@ std::string describe_peer_status(std::uint16_t w) {
     return out;
 }
 
-// Classic decodes the clock word with the system layout: event count from
-// bits 4-7 and the code from the low nibble ("0000" -> "no events, clk_unspec").
+// Classic ntpq decodes the clock word with the system layout: an "event
+// count" from bits 7..4 (where ntpd put the last event code) and the status
+// from the low nibble ("0000" -> "no events, clk_unspec").
 std::string describe_clock_status(std::uint16_t w) {
     return event_count_text((w >> 4) & 0xf) + ", " + clock_status_name(w & 0xf);
 }

@@ -146,6 +146,8 @@ public:
 
     // Datagrams so far, counting the one being filled if it holds data.
     std::size_t fragments() const;
+    // Datagrams completed so far (sent with M set), not counting the one being filled.
+    std::size_t flushed() const { return done_.size(); }
     // Octets of data produced so far (all fragments).
     std::size_t data_size() const;
 
@@ -272,7 +274,10 @@ struct PeerStatus {
 std::uint16_t encode(const PeerStatus& s);
 PeerStatus decode_peer_status(std::uint16_t word);
 
-// High octet: current clock status code; low octet: last clock event code.
+// Clock status word (READCLOCK) as classic ntpd builds it on the wire
+// (ctlclkstatus: CTL_PEER_STATUS(0, lastevent, currentstatus)): high octet 0,
+// last event code in bits 7..4, current status code in bits 3..0. Classic
+// ntpq reads it with the system layout ("no events, clk_unspec" for 0000).
 struct ClockStatus {
     std::uint8_t status = 0;
     std::uint8_t last_event = 0;
