@@ -155,5 +155,15 @@ grep -q ' 123 10.200.0.1$' "$HARNESS_TMP/mru.txt" || fail "mrulist rows: $(cat "
 # No key, no terminal: classic asks for a key id and gives up.
 "$NTPQ" -c ifstats 127.0.0.1 </dev/null 2>&1 | grep -qx 'Keyid: Invalid key identifier' || fail "ifstats without key"
 
+# --- ntpstat: the 576-octet READVAR; NTPsec never declares sync with
+# `disable ntp`, so: unsynchronised, exit 1, poll interval from tc. ---------
+if [ -x "$NTPSTAT" ]; then
+    "$NTPSTAT" >"$HARNESS_TMP/ntpstat.txt" 2>&1
+    rc=$?
+    [ "$rc" = 1 ] || fail "ntpstat exit $rc: $(cat "$HARNESS_TMP/ntpstat.txt")"
+    head -n 1 "$HARNESS_TMP/ntpstat.txt" | grep -qx unsynchronised || fail "ntpstat: $(cat "$HARNESS_TMP/ntpstat.txt")"
+    grep -qx '   polling server every [0-9]* s' "$HARNESS_TMP/ntpstat.txt" || fail "ntpstat poll line"
+fi
+
 echo "ntpq interop with NTPsec: ok"
 exit 0
