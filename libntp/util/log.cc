@@ -43,8 +43,13 @@ std::string classic_log_prefix(const std::string& program, long pid, long unix_s
     time_t t = static_cast<time_t>(unix_seconds);
     struct tm tm {};
     localtime_r(&t, &tm);
+    // Classic msyslog: "%2d %s %02d:%02d:%02d", the day padded with a space
+    // ("1 Mar" -> " 1 Mar") and English month names whatever the locale.
+    static constexpr const char* months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%d %b %H:%M:%S", &tm);
+    std::snprintf(stamp, sizeof stamp, "%2d %s %02d:%02d:%02d", tm.tm_mday,
+                  months[(tm.tm_mon % 12 + 12) % 12], tm.tm_hour, tm.tm_min, tm.tm_sec);
     return std::string(stamp) + " " + program + "[" + std::to_string(pid) + "]: ";
 }
 
