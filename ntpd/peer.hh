@@ -169,7 +169,11 @@ public:
     std::uint8_t hmode() const;
 
     // ---- polling ------------------------------------------------------
-    bool poll_due(double now_s) const { return !stopped_ && now_s >= next_poll_s_; }
+    // The caller ticks about once a second on a clock that may be slewed
+    // (500 ppm at most) against the one the schedule was made on: a poll
+    // due a hair later than this tick is due now, not a second later.
+    static constexpr double due_tolerance_s = 0.05;
+    bool poll_due(double now_s) const { return !stopped_ && now_s + due_tolerance_s >= next_poll_s_; }
     double next_poll_s() const { return next_poll_s_; }
     // Called when poll_due(). `sys_poll_log2` is the discipline's poll;
     // `fit` whether the peer currently passes the fitness tests (burst arming).
