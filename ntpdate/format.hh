@@ -1,0 +1,60 @@
+#pragma once
+// ntpdate's output texts, byte for byte as classic ntpdate 4.2.8 prints them
+// (ntpdate.md sections 4 and 5, samples/classic/ntpdate-*.txt). Pure
+// functions: the caller decides where a text goes (stdout, stderr, syslog).
+
+#include <cstdint>
+#include <string>
+
+#include "libntp/sync/ntpdate_filter.hh"
+#include "libntp/wire/ntp_packet.hh"
+#include "libntp/wire/ntp_time.hh"
+
+namespace ntpdate {
+
+using ntp::sync::ntpdate::Lfp;
+using ntp::sync::ntpdate::Sfp;
+using ntp::sync::ntpdate::Ufp;
+
+// Classic lfptoa/fptoa/ufptoa: "-" for negative values (also when the
+// rounded value is zero: "-0.000000"), never "+", `digits` decimals rounded
+// half away from zero on the exact binary value, the carry going into the
+// integer part ("1.000000").
+std::string format_lfp(Lfp value, int digits);
+std::string format_sfp(Sfp value, int digits);
+std::string format_ufp(Ufp value, int digits);
+
+// Classic prettydate: "eeaca75d.bb2601a9  Sat, Nov 21 2026 23:27:25.731" in
+// local time; the era is the one closest to `local_now` (so raw 0 prints as
+// 2036). Milliseconds are the fraction / 4294967, truncated, as classic does.
+std::string pretty_date(ntp::wire::NtpTimestamp ts, ntp::wire::NtpTime local_now);
+
+// Everything the per-server output shows about one server after polling.
+struct ServerReport {
+    std::string address;  // numeric, no port
+    int port = 123;
+    int stratum = 0;
+    int precision_log2 = 0;
+    int leap = 0;
+    std::uint8_t trust = 0;
+    ntp::wire::RefId refid;
+    ntp::sync::ntpdate::FilterResult filter;
+    int transmitted = 0;
+    int in_filter = 0;
+    ntp::wire::NtpTimestamp reference_ts;
+    ntp::wire::NtpTimestamp originate_ts;  // the server's transmit time
+    ntp::wire::NtpTimestamp transmit_ts;   // our last transmit time
+    ntp::sync::ntpdate::Sample slots[ntp::sync::ntpdate::max_samples];
+};
+
+// "server 10.200.0.1, stratum 2, offset 0.000009, delay 0.02568\n"
+std::string query_line(const ServerReport& server);
+
+// The -d block (section 5), ending with its empty line.
+std::string debug_block(const ServerReport& server, ntp::wire::NtpTime local_now);
+
+// "step time server ADDR offset OFS sec" / "adjust time server ..."
+std::string adjust_message(ntp::sync::ntpdate::Adjustment kind, const std::string& address,
+                           Lfp offset);
+
+}  // namespace ntpdate
