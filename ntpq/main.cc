@@ -255,7 +255,16 @@ int main(int argc, char** argv) {
     ntpq::Session session(io, namer, &open_host,
                           [&clock] { return ntp::wire::NtpTime::from_timespec(clock.now()); },
                           settings);
-    session.set_host_list(hosts);
+    // Classic sizes the billboard's server column from every host up front.
+    std::vector<std::optional<ntp::io::IpAddress>> addresses;
+    if (hosts.size() > 1) {
+        for (const auto& h : hosts) {
+            std::string ignored;
+            auto opened = open_host(h, ignored);
+            addresses.push_back(opened ? opened->address : std::nullopt);
+        }
+    }
+    session.set_host_list(hosts, addresses);
 
     if (commands.empty()) {
         session.open_host(hosts.front());

@@ -233,8 +233,11 @@ Session::Session(SessionIo io, Namer namer, HostOpener opener,
 
 Session::~Session() = default;
 
-void Session::set_host_list(std::vector<HostSpec> hosts) {
+void Session::set_host_list(std::vector<HostSpec> hosts,
+                            const std::vector<std::optional<ntp::io::IpAddress>>& addresses) {
     hosts_ = std::move(hosts);
+    for (const auto& a : addresses)
+        if (a) max_host_len_ = std::max(max_host_len_, namer_.host(*a).size());
 }
 
 bool Session::open_host(const HostSpec& host) {

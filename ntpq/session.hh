@@ -68,8 +68,11 @@ public:
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    // All hosts of the command line (for the multi-host columns/prefixes).
-    void set_host_list(std::vector<HostSpec> hosts);
+    // All hosts of the command line (for the multi-host columns/prefixes),
+    // with their addresses where known: the billboard's "server" column is
+    // as wide as the longest of their names (classic maxhostlen).
+    void set_host_list(std::vector<HostSpec> hosts,
+                       const std::vector<std::optional<ntp::io::IpAddress>>& addresses = {});
     bool open_host(const HostSpec& host);
 
     // Runs one command line (interactive syntax).
