@@ -808,6 +808,14 @@ ntp::io::Endpoint Core::sys_peer_address() const {
     return {};
 }
 
+void Core::clear_event_count(std::uint16_t assoc_id) {
+    if (assoc_id == 0) {
+        sys_.event_count = 0;
+    } else if (PeerEntry* e = peers_.find(assoc_id)) {
+        e->peer.clear_event_count();
+    }
+}
+
 std::vector<CoreEvent> Core::take_events() {
     std::vector<CoreEvent> out;
     out.swap(events_);

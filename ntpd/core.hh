@@ -180,8 +180,11 @@ public:
 
     // Counters for ntpq (timerstats).
     std::uint64_t packets_sent() const { return packets_sent_; }
-    // Clears the system event counter (authenticated mode 6 read).
-    void clear_system_event_count() { sys_.event_count = 0; }
+    // Clears an event counter (authenticated mode 6 read): 0 = the system's.
+    void clear_event_count(std::uint16_t assoc_id);
+    void clear_system_event_count() { clear_event_count(0); }
+    // The daemon's clock (for the kernel variables mode 6 shows).
+    ntp::clock::Clock& clock() const { return deps_.clock; }
 
 private:
     struct Settings;

@@ -237,6 +237,7 @@ public:
     // Peer status word: conf|authenb|auth|reach|bcast, select, event count, last event.
     std::uint16_t status_word() const;
     void note_event(PeerEvent e);
+    void clear_event_count() { event_count_ = 0; }
     PeerEvent last_event() const { return last_event_; }
 
 private:
