@@ -1,9 +1,12 @@
 // ntpd: parse the command line, then hand over. Kept thin on purpose: the
 // work lives in ntpd/options, ntpd/configtest and libntp.
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "libntp/config/file_reader.hh"
 #include "ntpd/configtest.hh"
+#include "ntpd/daemon.hh"
 #include "ntpd/options.hh"
 
 int main(int argc, char** argv) {
@@ -25,6 +28,5 @@ int main(int argc, char** argv) {
     if (options.configtest) return ntpd::run_configtest(options, reader, std::cout, std::cerr);
     if (options.saveconfigquit) return ntpd::run_saveconfigquit(options, reader, std::cerr);
 
-    std::cerr << "ntpd: daemon mode is not built yet\n";
-    return 1;
+    return ntpd::run_daemon(options, std::vector<std::string>(argv, argv + argc));
 }
