@@ -45,11 +45,15 @@ RateDecision RateLimiter::decide(MruEntry& entry, bool is_new, double interval_s
     }
     bool first_excess = entry.debt_s < limit;
     if (first_excess) entry.debt_s = limit + head;
+    // The kiss-o'-death is the answer to the first excess packet (it is
+    // paced by the penalty above); the leak only applies to what would
+    // otherwise be dropped silently.
+    if (first_excess && kod_allowed) return RateDecision::kod;
     if (leak()) {
         ++leaked_;
         return RateDecision::pass;
     }
-    return first_excess && kod_allowed ? RateDecision::kod : RateDecision::drop;
+    return RateDecision::drop;
 }
 
 }  // namespace ntpd

@@ -14,9 +14,9 @@
 //
 // Spoofed floods: a flood carrying a victim's address would otherwise keep
 // the victim's entry permanently over the limit and black-hole the real
-// client. So a share (1 in 2^leak_log2, decided by a PRNG) of the excess is
-// still answered normally. The answer is never larger than the request, so
-// this gives an attacker no amplification.
+// client. So a share (1 in 2^leak_log2, decided by a PRNG) of the excess
+// that would be dropped silently is still answered normally. The answer is
+// never larger than the request, so this gives an attacker no amplification.
 
 #include <cstdint>
 

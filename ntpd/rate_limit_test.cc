@@ -88,3 +88,13 @@ TEST_CASE("a share of the excess is still answered when leaking", "[ratelimit]")
     CHECK(passed < n / 2);
     CHECK(c.limiter.leaked() > 0);
 }
+
+TEST_CASE("the leak never swallows the kiss-o'-death", "[ratelimit]") {
+    RateLimitSettings s;
+    s.leak_log2 = 0;  // leak every silent drop
+    Client c(s);
+    CHECK(c.packet(0.0) == RateDecision::pass);
+    CHECK(c.packet(0.1) == RateDecision::kod);   // first excess: still the KoD
+    CHECK(c.packet(0.2) == RateDecision::pass);  // would be dropped: leaked
+    CHECK(c.limiter.leaked() == 1);
+}
