@@ -313,8 +313,7 @@ void Core::tick(const timespec& now, std::optional<double> monotonic_s) {
     for (const auto& line : log) {
         if (line.rfind("DNS ", 0) == 0) {
             // 4.2.8 shows these only with logconfig +sysinfo.
-            CoreEvent ev{CoreEvent::Kind::message, 0, line};
-            events_.push_back(ev);
+            record({CoreEvent::Kind::message, 0, line});
             if (deps_.log && (settings_->log_mask & log_sysinfo)) deps_.log->info(Subsystem::general, line);
         } else {
             message(Severity::notice, line);
@@ -822,6 +821,14 @@ std::vector<CoreEvent> Core::take_events() {
     return out;
 }
 
+void Core::record(CoreEvent event) {
+    // Some events can be provoked from the network (bad_auth from a forged
+    // packet): when nobody takes them, keep only the most recent ones.
+    constexpr std::size_t max_kept = 512;
+    if (events_.size() >= max_kept) events_.erase(events_.begin(), events_.begin() + max_kept / 2);
+    events_.push_back(std::move(event));
+}
+
 bool Core::event_logged(bool system) const {
     return (settings_->log_mask & (system ? log_sysevents : log_peerevents)) != 0;
 }
@@ -831,7 +838,7 @@ void Core::system_event(SystemEvent code, const std::string& detail) {
     std::string line = "0.0.0.0 " + hex_word(sys_.status_word(), static_cast<unsigned>(code)) + " " +
                        system_event_name(code);
     if (!detail.empty()) line += " " + detail;
-    events_.push_back({CoreEvent::Kind::system, static_cast<std::uint8_t>(code), line});
+    record({CoreEvent::Kind::system, static_cast<std::uint8_t>(code), line});
     if (deps_.log && event_logged(true)) deps_.log->notice(Subsystem::clock, line);
 }
 
@@ -843,12 +850,12 @@ void Core::peer_event(PeerEntry& e, PeerEvent code, const std::string& detail) {
                        hex_word(e.peer.status_word(), 0x80u | static_cast<unsigned>(code)) + " " +
                        peer_event_name(code);
     if (!detail.empty()) line += " " + detail;
-    events_.push_back({CoreEvent::Kind::peer, static_cast<std::uint8_t>(code), line});
+    record({CoreEvent::Kind::peer, static_cast<std::uint8_t>(code), line});
     if (deps_.log && event_logged(false)) deps_.log->notice(Subsystem::proto, line);
 }
 
 void Core::message(Severity severity, const std::string& text) {
-    events_.push_back({CoreEvent::Kind::message, 0, text});
+    record({CoreEvent::Kind::message, 0, text});
     if (deps_.log) deps_.log->write(severity, Subsystem::general, text);
 }
 

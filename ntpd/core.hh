@@ -173,7 +173,8 @@ public:
     const ntp::sync::LoopFilter& loop() const { return *loop_; }
     double local_seconds(const timespec& now) const;
     double steady_seconds(const timespec& now) const;
-    // Events and messages since the last call (also logged when a Log is set).
+    // Events and messages since the last call (also logged when a Log is set);
+    // at most the latest few hundred are kept between calls.
     std::vector<CoreEvent> take_events();
     const std::vector<std::string>& refclock_names() const { return refclock_names_; }
     ntp::io::Endpoint sys_peer_address() const;
@@ -210,6 +211,7 @@ private:
     void write_peerstats(const PeerEntry& e, const timespec& now);
     void write_loopstats(const timespec& now);
     bool event_logged(bool system_event) const;
+    void record(CoreEvent event);
 
     std::unique_ptr<Settings> settings_;
     CoreOptions options_;
