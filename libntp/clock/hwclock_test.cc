@@ -51,6 +51,7 @@ struct FakeRtc final : RtcDevice {
         timespec at;
     };
     std::vector<Write> writes;
+    std::vector<Write>* also_log_to = nullptr;  // outlives the device
 
     FakeRtc(std::string path, std::string driver)
         : path_(std::move(path)), driver_(std::move(driver)) {}
@@ -67,6 +68,7 @@ struct FakeRtc final : RtcDevice {
                                         " to set the time failed: " + std::strerror(set_errno));
         }
         writes.push_back({t, clock ? clock->t : timespec{}});
+        if (also_log_to) also_log_to->push_back(writes.back());
         return ClockResult::success();
     }
 };
@@ -203,7 +205,8 @@ struct FakeDev {
     std::map<std::string, int> errors;  // path -> errno (0 = opens)
     std::map<std::string, std::string> drivers;
     std::vector<std::string> tried;
-    std::vector<FakeRtc*> opened;
+    // The devices belong to whoever opened them; their writes are kept here.
+    std::map<std::string, std::vector<FakeRtc::Write>> writes;
     SpinClock* clock = nullptr;
 
     RtcOpener opener() {
@@ -214,7 +217,7 @@ struct FakeDev {
             if (error_number) return nullptr;
             auto rtc = std::make_unique<FakeRtc>(path, drivers[path]);
             rtc->clock = clock;
-            opened.push_back(rtc.get());
+            rtc->also_log_to = &writes[path];
             return rtc;
         };
     }
@@ -273,9 +276,9 @@ TEST_CASE("write_system_time_to_rtc: UTC by default, adjtime created") {
     REQUIRE(report.ok);
     REQUIRE(report.messages.size() == 1);
     CHECK(report.messages[0].second == "RTC /dev/rtc0 set to 2016-01-24 12:00:00 UTC");
-    REQUIRE(dev.opened.size() == 1);
-    REQUIRE(dev.opened[0]->writes.size() == 1);
-    double at = fraction_after(dev.opened[0]->writes[0].at, kNoon);
+    REQUIRE(dev.writes.size() == 1);
+    REQUIRE(dev.writes["/dev/rtc0"].size() == 1);
+    double at = fraction_after(dev.writes["/dev/rtc0"][0].at, kNoon);
     CHECK(at >= 0.5);
     CHECK(at <= 0.501);
     CHECK(read_text(options.adjtime_path) == "0.000000 1453636800 0.000000\n1453636800\nUTC\n");
@@ -295,7 +298,7 @@ TEST_CASE("write_system_time_to_rtc: LOCAL from adjtime, drift factor kept, no d
     auto report = write_system_time_to_rtc(options, clock.fn(), dev.opener());
     REQUIRE(report.ok);
     CHECK(report.messages.back().second == "RTC /dev/rtc set to 2016-01-24 13:00:01 LOCAL");
-    double at = fraction_after(dev.opened.at(0)->writes.at(0).at, kNoon + 1);
+    double at = fraction_after(dev.writes["/dev/rtc"].at(0).at, kNoon + 1);
     CHECK(at >= 0.0);
     CHECK(at <= 0.002);
     CHECK(read_text(options.adjtime_path) == "2.500000 1453636800 0.000000\n1453636800\nLOCAL\n");
