@@ -366,7 +366,7 @@ std::string describe_peer_status(std::uint16_t w) {
     flag(s.auth_enabled, "authenb");
     flag(s.authentic, "auth");
     flag(s.reachable, "reach");
-    flag(s.broadcast, "bcst");
+    flag(s.broadcast, "bcast");
     out += ", " + select_name(s.select) + ", " + event_count_text(s.event_count);
     if (s.last_event != peer_event::none) out += ", " + peer_event_name(s.last_event);
     return out;

@@ -485,7 +485,7 @@ TEST_CASE("mode6 status words encode, decode and read like classic ntpq", "[mode
     CHECK(describe_peer_status(0x961a) == "conf, reach, sel_sys.peer, 1 event, sys_peer");
     CHECK(describe_peer_status(0x963a) == "conf, reach, sel_sys.peer, 3 events, sys_peer");
     CHECK(describe_peer_status(0xb61a) == "conf, auth, reach, sel_sys.peer, 1 event, sys_peer");
-    CHECK(describe_peer_status(0xf800) == "conf, authenb, auth, reach, bcst, sel_reject, no events");
+    CHECK(describe_peer_status(0xf800) == "conf, authenb, auth, reach, bcast, sel_reject, no events");
     CHECK(describe_peer_status(0x1400) == "reach, sel_candidate, no events");
     CHECK(describe_peer_status(0x0300) == ", sel_outlier, no events");
 
