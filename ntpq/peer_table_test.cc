@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <fstream>
 #include <sstream>
 
@@ -226,6 +228,10 @@ TEST_CASE("replay of NTPsec's ntpq -p exchange gives the classic billboard") {
         return;
     }
     const std::string path = std::string(dir) + "/spec/samples/ntpq-p-mode6-exchange.hex";
+    if (!std::filesystem::exists(path)) {
+        WARN("no " << path << " (shared/ not beside the tree): NTPsec capture replay skipped");
+        return;
+    }
     const auto requests = hex_datagrams(path, "C->S");
     const auto replies = hex_datagrams(path, "S->C");
     REQUIRE(requests.size() == 4);
