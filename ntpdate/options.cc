@@ -92,7 +92,7 @@ class Parser {
     }
 
     static bool takes_argument(char c) {
-        return c == 'a' || c == 'e' || c == 'k' || c == 'o' || c == 'p' || c == 't';
+        return c == 'a' || c == 'e' || c == 'k' || c == 'o' || c == 'p' || c == 't' || c == 'U';
     }
 
     void flag(char c) {
@@ -125,6 +125,7 @@ class Parser {
                 break;
             }
             case 'k': o_.key_file = value; break;
+            case 'U': o_.run_as = value; break;
             case 'o': o_.version = static_cast<int>(classic_atoi(value)); break;
             case 'p': {
                 long n = classic_atoi(value);

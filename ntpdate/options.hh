@@ -2,7 +2,8 @@
 // ntpdate's command line: the classic letters (ntpdate.md section 1) parsed
 // like classic's getopt ("46a:bBde:k:o:p:qst:uv", grouped flags, attached or
 // separate arguments, options end at the first server name or "--"), plus
-// long options of ours, accepted anywhere before "--":
+// -U USER from Red Hat's ntpdate (their /etc/sysconfig/ntpdate passes
+// "-U ntp -s -b"), plus long options of ours, accepted anywhere before "--":
 //   --hwclock      copy the system time to the RTC after a successful set
 //   --clock=null   (tests) adjust a NullClock instead of the kernel clock,
 //                  and write a simulated RTC instead of /dev/rtc
@@ -37,6 +38,7 @@ struct Options {
     int timeout_ticks = 10;
     bool unprivileged_port = false;             // -u
     bool verbose = false;                       // -v
+    std::optional<std::string> run_as;          // -U user[:group] (Red Hat)
     bool hwclock = false;                       // --hwclock
     ClockBackend clock = ClockBackend::kernel;  // --clock=
     std::vector<std::string> servers;

@@ -53,6 +53,13 @@ TEST_CASE("options: every classic letter, grouped and with attached arguments") 
     CHECK(o.servers == std::vector<std::string>{"a", "b"});
 }
 
+TEST_CASE("options: -U user from Red Hat's ntpdate") {
+    auto o = *parse({"-U", "ntp", "-s", "-b", "server"}).options;
+    CHECK(o.run_as == "ntp");
+    CHECK(o.always_step);
+    CHECK_FALSE(parse({"server"}).options->run_as);
+}
+
 TEST_CASE("options: -t rounds to 0.2 s ticks") {
     CHECK(parse({"-t", "3.31", "x"}).options->timeout_s() == Approx(3.4));
     // 3.3 s is 16.4999 ticks once truncated to 16.16, as in classic.

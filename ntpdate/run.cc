@@ -17,6 +17,7 @@
 #include "libntp/io/udp_socket.hh"
 #include "libntp/sync/ntpdate_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
+#include "ntpd/privileges.hh"
 #include "ntpdate/adjust.hh"
 #include "ntpdate/format.hh"
 #include "ntpdate/network.hh"
@@ -248,6 +249,20 @@ int run(const Options& o, RunContext& ctx) {
     if (!setup.fatal_error.empty()) {
         m.error(setup.fatal_error);
         return 1;
+    }
+    if (o.run_as) {
+        // -U (Red Hat): become USER once port 123 is bound, keeping only
+        // CAP_SYS_TIME, and not even that when the clock is not to be set.
+        std::string error;
+        auto user = ntpd::parse_run_as(*o.run_as, error);
+        if (user) {
+            error = ntpd::drop_privileges(ntpd::DropOptions{
+                user, std::nullopt, !o.dry_run() && o.clock == ClockBackend::kernel});
+        }
+        if (!error.empty()) {
+            m.error(error);
+            return 1;
+        }
     }
 
     PollerConfig config{o.samples, o.timeout_s(), o.debug, auth.has_value(),

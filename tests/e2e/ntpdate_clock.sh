@@ -128,6 +128,17 @@ expect_out hw "]: RTC null-rtc set to "
 nd hwq --clock=null --hwclock -q -p 1 127.0.0.2
 grep -q RTC "$HARNESS_TMP/hwq.out" "$HARNESS_TMP/hwq.err" && fail "--hwclock wrote the RTC after -q"
 
+# -U (Red Hat's "OPTIONS=-U ntp -s -b"): bind port 123 as root, then run
+# as the user; an unknown user is an error before anything is sent.
+if id nobody >/dev/null 2>&1; then
+    nd runas -U nobody --clock=null -p 1 127.0.0.3
+    expect_rc runas 0
+    expect_out runas "]: adjust time server 127.0.0.3 offset "
+fi
+nd runas_bad -U no-such-user-here --clock=null -p 1 127.0.0.3
+expect_rc runas_bad 1
+expect_err runas_bad "no-such-user-here"
+
 # Port 123 held by a daemon without SO_REUSEADDR (as classic ntpd and ours):
 # normal mode refuses to run, -q still works (classic ntpdate-q-portheld.txt).
 bad_server held 127.0.0.1 good
