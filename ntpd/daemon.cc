@@ -358,7 +358,19 @@ void Daemon::setup_server_side() {
     std::vector<std::string> problems;
     load_restrictions(config_, restrictions_, problems, resolve_for_restrict);
     for (const auto& p : problems) log_.error(Subsystem::config, p);
-    for (const auto& e : config_.restrictions) any_limited_ |= (e.flags & rflag::limited) != 0;
+    int kod_warned_line = -1;  // `restrict default` is two entries from one line
+    for (const auto& e : config_.restrictions) {
+        any_limited_ |= (e.flags & rflag::limited) != 0;
+        if ((e.flags & rflag::kod) && !(e.flags & rflag::limited) && e.where.line != kod_warned_line) {
+            kod_warned_line = e.where.line;
+            std::string what = e.target == ntp::config::RestrictTarget::default_entry ? "default"
+                               : e.target == ntp::config::RestrictTarget::source  ? "source"
+                               : e.target == ntp::config::RestrictTarget::hostname ? e.host
+                               : e.address ? to_io_address(*e.address).to_string()
+                                           : std::string("?");
+            log_.warning(Subsystem::config, "restrict " + what + ": KOD does nothing without LIMITED.");
+        }
+    }
 
     MruSettings mru;
     if (config_.mru.mindepth) mru.min_depth = static_cast<std::size_t>(std::max(0, *config_.mru.mindepth));
