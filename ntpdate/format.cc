@@ -112,12 +112,12 @@ std::string debug_block(const ServerReport& s, ntp::wire::NtpTime local_now) {
     out += "transmit timestamp:  " + pretty_date(s.transmit_ts, local_now) + "\n";
     out += "filter delay: ";
     for (int i = 0; i < nd::max_samples; ++i) {
-        out += column8(format_sfp(s.slots[i].delay, 5));
+        out += column8(format_sfp(s.slots[static_cast<std::size_t>(i)].delay, 5));
         if (i == nd::max_samples / 2 - 1) out += "\n        ";
     }
     out += "\nfilter offset:";
     for (int i = 0; i < nd::max_samples; ++i) {
-        out += column8(format_lfp(s.slots[i].offset, 6));
+        out += column8(format_lfp(s.slots[static_cast<std::size_t>(i)].offset, 6));
         if (i == nd::max_samples / 2 - 1) out += "\n        ";
     }
     out += "\n";

@@ -3,6 +3,7 @@
 // (ntpdate.md sections 4 and 5, samples/classic/ntpdate-*.txt). Pure
 // functions: the caller decides where a text goes (stdout, stderr, syslog).
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -44,7 +45,7 @@ struct ServerReport {
     ntp::wire::NtpTimestamp reference_ts;
     ntp::wire::NtpTimestamp originate_ts;  // the server's transmit time
     ntp::wire::NtpTimestamp transmit_ts;   // our last transmit time
-    ntp::sync::ntpdate::Sample slots[ntp::sync::ntpdate::max_samples];
+    std::array<ntp::sync::ntpdate::Sample, ntp::sync::ntpdate::max_samples> slots{};
 };
 
 // "server 10.200.0.1, stratum 2, offset 0.000009, delay 0.02568\n"

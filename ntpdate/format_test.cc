@@ -32,8 +32,8 @@ ntpdate::ServerReport classic_capture() {
     r.transmit_ts = NtpTimestamp(0xeeaca764, 0xe245473b);
     const double delays[4] = {0.02570, 0.02567, 0.02567, 0.02567};
     const double offsets[4] = {0.000017, 0.000004, 0.000006, 0.000005};
-    for (int i = 0; i < 4; ++i) {
-        // The smallest 16.16 value that prints as the captured delay.
+    for (std::size_t i = 0; i < 4; ++i) {
+        // The 16.16 value nearest to the captured delay.
         r.slots[i].delay = static_cast<nd::Sfp>(delays[i] * 65536 + 0.5);
         r.slots[i].offset = nd::lfp_from_seconds(offsets[i]);
     }

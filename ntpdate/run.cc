@@ -178,7 +178,7 @@ ServerReport report_for(const ServerState& s, const nd::FilterResult& f) {
     r.reference_ts = s.reference_ts;
     r.originate_ts = s.server_transmit_ts;
     r.transmit_ts = s.last_transmit;
-    for (int i = 0; i < nd::max_samples; ++i) r.slots[i] = s.slots[static_cast<std::size_t>(i)];
+    r.slots = s.slots;
     return r;
 }
 
