@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "libntp/auth/key_store.hh"
 #include "libntp/clock/drift_file.hh"
@@ -499,7 +500,21 @@ bool Core::is_configured_peer(const ntp::io::Endpoint& from) const {
 
 void Core::process_sample(PeerEntry& e, const ntp::sync::Sample& s, const timespec& now) {
     const double local = local_seconds(now);
-    const auto outcome = e.filter.add(s, local, e.peer.hpoll_log2(), !loop_->startup_clamp());
+    // The discipline decides when filters may delay-sort: not during the
+    // start-up clamp, nor before its frequency has been trained.
+    const bool settled = loop_->sort_filters();
+    // Popcorn suppression assumes a loop that tracks the source. Before that
+    // (start, after a step) the offsets legitimately walk away by the
+    // untrained frequency error between polls, and in an unsorted register a
+    // suppressed stage sits at the front with MAXDISP for three polls - the
+    // peer fails the distance test and the loop goes without updates just
+    // when it needs them most. The filter judges a spike only within
+    // 2^(poll+1) s of the last sample; a poll exponent that makes that window
+    // vanish turns the suppressor off.
+    constexpr int no_popcorn_poll_log2 = -30;
+    const int popcorn_poll_log2 = settled ? e.peer.hpoll_log2() : no_popcorn_poll_log2;
+    const auto outcome = e.filter.add(s, local, popcorn_poll_log2, settled);
+    if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG sample local %.1f off %.6f delay %.6f outcome %d burst %d sort %d\n", local, s.offset_s, s.delay_s, (int)outcome, e.peer.burst_remaining(), loop_->sort_filters());
     if (outcome == ntp::sync::FilterOutcome::popcorn) {
         peer_event(e, PeerEvent::popcorn, signed_seconds(s.offset_s, 6) + " s");
         return;
@@ -507,8 +522,14 @@ void Core::process_sample(PeerEntry& e, const ntp::sync::Sample& s, const timesp
     if (outcome == ntp::sync::FilterOutcome::rejected) return;
     write_peerstats(e, now);
     if (outcome != ntp::sync::FilterOutcome::new_sample) return;
-    // Within a burst, select once at its end unless we are not synchronised.
-    if (e.peer.burst_remaining() > 0 && sys_.leap != leap::alarm) return;
+    // Within a burst, select once at its end unless we are not synchronised,
+    // or this is the system peer while the discipline is still training its
+    // frequency: then each of its samples counts (a burst is the only time
+    // samples come seconds apart). Other peers' burst samples still wait, so
+    // a source that only the wide early intervals let in cannot pull the
+    // untrained loop from one sample.
+    const bool training_sys_peer = !settled && e.peer.assoc_id() == sys_peer_id_;
+    if (e.peer.burst_remaining() > 0 && sys_.leap != leap::alarm && !training_sys_peer) return;
     clock_select(now);
 }
 
@@ -549,6 +570,7 @@ void Core::clock_select(const timespec& now) {
         fi.system_refid = sys_.refid;
         std::uint16_t bits = ntp::sync::check_fitness(fi, {s.floor, s.ceiling, s.max_dist_s});
         if (!e.filter.has_sample()) bits |= ntp::sync::flash::test11_distance;
+        if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG fit local %.1f id %d bits %x lambda %.6f reach %x\n", local, p.assoc_id(), bits, lambda, p.reach());
         p.set_flash(static_cast<std::uint16_t>((p.flash() & ~ntp::sync::flash::fitness_mask) | bits));
         if (bits != 0) {
             p.set_select(PeerSelect::reject);
@@ -556,7 +578,10 @@ void Core::clock_select(const timespec& now) {
         }
         ntp::sync::Candidate cand;
         cand.id = p.assoc_id();
-        cand.offset_s = e.filter.offset_s();
+        // Peers measured at different times (up to eight polls ago for a
+        // delay-sorted filter): refer each offset to now, so slews made since
+        // are not counted twice.
+        cand.offset_s = loop_->refer_offset(e.filter.offset_s(), e.filter.epoch_s(), local);
         cand.root_distance_s = lambda;
         cand.jitter_s = e.filter.jitter_s();
         cand.stratum = stratum;
@@ -583,6 +608,7 @@ void Core::clock_select(const timespec& now) {
     if (sys_peer_id_ != 0) previous = sys_peer_id_;
     const ntp::sync::SelectionResult r = ntp::sync::select_clock(candidates, opts, previous, clock_hop_);
 
+    if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG sel local %.1f n %zu sys %d\n", local, candidates.size(), r.system_peer ? *r.system_peer : -1);
     survivors_ = 0;
     for (std::size_t i = 0; i < candidates.size() && i < r.tally.size(); ++i) {
         PeerEntry* e = peers_.find(static_cast<std::uint16_t>(candidates[i].id));
@@ -634,7 +660,16 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
                  settings_->min_dist_s);
 
     ntp::sync::LoopUpdate u;
-    u.offset_s = r.offset_s;
+    // The combined offset is referred to now; the discipline wants it as the
+    // system peer's sample measured it (its raw measurement feeds the
+    // frequency estimate at sample_time_s).
+    u.offset_s = loop_->refer_offset(r.offset_s, local, sp.filter.epoch_s());
+    // A training update in the middle of the system peer's burst (see
+    // process_sample) takes its own sample, not the combination: the other
+    // sources were last heard at their own bursts' ends, and early on, while
+    // every distance is still wide, the combination can include a source
+    // the intersection will reject a few seconds later.
+    if (sp.peer.burst_remaining() > 0 && !loop_->sort_filters()) u.offset_s = sp.filter.offset_s();
     u.sample_time_s = sp.filter.epoch_s();
     u.now_s = local;
     u.root_delay_s = root_delay;
@@ -643,6 +678,7 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
     u.leap_delete = h.leap == 2;
     loop_->set_poll_limits(c.minpoll_log2, c.maxpoll_log2);
     const ntp::sync::UpdateResult ur = loop_->update(u);
+    if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG update local %.1f off %.6f st %.1f outcome %d freq %.3f burst %d\n", local, u.offset_s, u.sample_time_s, (int)ur.outcome, loop_->frequency_ppm(), sp.peer.burst_remaining());
     loop_events(ur.events);
     if (!ur.clock_error.empty()) message(Severity::error, ur.clock_error);
 

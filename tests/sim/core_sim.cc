@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -104,31 +105,46 @@ private:
 };
 
 struct Figures {
-    double to_1ms_s = -1;
-    double to_100us_s = -1;
-    double rms_s = 0;
+    double to_1ms_s = -1;     // from then on |error| < 1 ms to the end
+    double to_100us_s = -1;   // from then on |error| < 100 us to the end
+    double rms_s = 0;         // over [window_from, end)
+    double max_abs_s = 0;     // over [window_from, end)
+    double max_abs_in_s = 0;  // over the extra window (outage), if asked
     std::uint64_t packets = 0;
     std::size_t steps = 0;
     double final_error_s = 0;
+    bool has_sys_peer = false;
+    // Per server (10.0.0.i+1), counted once a second after `judge_from_s`:
+    // seconds it was the system peer / a survivor / marked a falseticker.
+    std::vector<int> sys_peer_s, survivor_s, falseticker_s;
+    std::vector<std::string> events;
 };
 
-// Runs the core for `duration_s` with the servers given; measures the clock
-// error every second; RMS over the last half of the run.
-Figures run_core(const std::string& name, const ntp::clock::SimClock::Options& clock,
-                 const std::vector<ServerModel>& servers, double duration_s,
-                 const std::string& extra_conf = "") {
-    World world(clock, 42);
+struct Scenario {
+    std::string name;
+    ntp::clock::SimClock::Options clock;
+    std::vector<ServerModel> servers;
+    double duration_s = 3600;
+    double window_from_s = -1;             // default: the second half
+    double extra_from_s = -1, extra_to_s = -1;
+    double judge_from_s = 300;             // selection tallies from here on
+    std::string extra_conf;
+};
+
+// Runs the core through the scenario; measures the clock error every second.
+Figures run_core(const Scenario& sc) {
+    World world(sc.clock, 42);
     std::string conf;
-    for (std::size_t i = 0; i < servers.size(); ++i) {
-        world.add_server(servers[i]);
+    for (std::size_t i = 0; i < sc.servers.size(); ++i) {
+        world.add_server(sc.servers[i]);
         conf += "server 10.0.0." + std::to_string(i + 1) + " iburst\n";
     }
-    conf += extra_conf;
+    conf += sc.extra_conf;
     const auto loaded = ntp::config::parse_config_text(conf, "sim.conf", {});
     REQUIRE(loaded.errors == 0);
 
     CoreBridge bridge(world, 7);
-    bridge.set_servers(static_cast<int>(servers.size()));
+    bridge.set_servers(static_cast<int>(sc.servers.size()));
     WorldRandom random(world);
     NoResolver resolver;
     ntpd::CoreOptions options;
@@ -138,67 +154,181 @@ Figures run_core(const std::string& name, const ntp::clock::SimClock::Options& c
     bridge.attach(core);
     core.start(world.clock().now());
 
+    // CORE_SIM_TRACE=<name>: print that scenario's events and error trace.
+    const char* trace_env = std::getenv("CORE_SIM_TRACE");
+    const bool trace = trace_env && sc.name == trace_env;
+    const double window_from = sc.window_from_s >= 0 ? sc.window_from_s : sc.duration_s / 2;
     Figures f;
+    const std::size_t n = sc.servers.size();
+    f.sys_peer_s.assign(n, 0);
+    f.survivor_s.assign(n, 0);
+    f.falseticker_s.assign(n, 0);
     double sum_sq = 0;
     int samples = 0;
-    for (int t = 1; t <= static_cast<int>(duration_s); ++t) {
+    for (int t = 1; t <= static_cast<int>(sc.duration_s); ++t) {
         world.at(t, [&] { core.tick(world.clock().now(), world.true_s()); });
         world.run_until(t + 0.5);
+        for (auto& ev : core.take_events()) {
+            if (trace) std::printf("%6d %s\n", t, ev.text.c_str());
+            f.events.push_back(std::move(ev.text));
+        }
         const double err = std::fabs(world.clock().error_s());
+        if (trace && (t < 1200 || t % 60 == 0))
+            std::printf("%6d error %+.6f s  state %d poll %d\n", t, world.clock().error_s(),
+                        static_cast<int>(core.loop().state()), core.loop().poll_log2());
         if (err >= 1e-3) f.to_1ms_s = -1;
         else if (f.to_1ms_s < 0) f.to_1ms_s = t;
         if (err >= 100e-6) f.to_100us_s = -1;
         else if (f.to_100us_s < 0) f.to_100us_s = t;
-        if (t > duration_s / 2) {
+        if (t >= window_from) {
             sum_sq += err * err;
             ++samples;
+            f.max_abs_s = std::max(f.max_abs_s, err);
+        }
+        if (t >= sc.extra_from_s && t < sc.extra_to_s) f.max_abs_in_s = std::max(f.max_abs_in_s, err);
+        if (t >= sc.judge_from_s) {
+            for (const auto& e : core.peers().entries()) {
+                const auto& addr = e->peer.config().address.addr;
+                if (!addr.is_v4()) continue;
+                const std::size_t i = (addr.v4_host_order() & 0xff) - 1;
+                if (i >= n) continue;
+                switch (e->peer.select()) {
+                case ntpd::PeerSelect::sys_peer: ++f.sys_peer_s[i]; ++f.survivor_s[i]; break;
+                case ntpd::PeerSelect::candidate: ++f.survivor_s[i]; break;
+                case ntpd::PeerSelect::falsetick: ++f.falseticker_s[i]; break;
+                default: break;
+                }
+            }
         }
     }
     f.rms_s = samples ? std::sqrt(sum_sq / samples) : 0;
     f.packets = bridge.sent();
     f.steps = world.clock().steps().size();
     f.final_error_s = world.clock().error_s();
-    std::printf("core sim %-10s: within 1 ms after %6.0f s, within 100 us after %6.0f s, "
-                "RMS %.1f us, %llu packets, %zu steps, stratum %d\n",
-                name.c_str(), f.to_1ms_s, f.to_100us_s, f.rms_s * 1e6,
-                static_cast<unsigned long long>(f.packets), f.steps, core.system_state().stratum);
+    f.has_sys_peer = core.system_state().sys_peer_assoc != 0;
+    std::printf("core sim %-11s: within 1 ms after %6.0f s, within 100 us after %6.0f s, "
+                "RMS %6.1f us, max %7.1f us, %5llu packets, %zu steps, stratum %d, freq %+.3f ppm\n",
+                sc.name.c_str(), f.to_1ms_s, f.to_100us_s, f.rms_s * 1e6, f.max_abs_s * 1e6,
+                static_cast<unsigned long long>(f.packets), f.steps, core.system_state().stratum,
+                core.loop().frequency_ppm());
+    std::fflush(stdout);
     return f;
+}
+
+bool logged(const Figures& f, const std::string& part) {
+    for (const auto& e : f.events)
+        if (e.find(part) != std::string::npos) return true;
+    return false;
+}
+
+ServerModel lan_server() {
+    ServerModel s;  // 100 us each way, 20 us exponential jitter
+    s.delay_out_s = s.delay_back_s = 100e-6;
+    s.jitter_mean_s = 20e-6;
+    return s;
 }
 
 }  // namespace
 
 TEST_CASE("core sim: LAN, one server, +30 ppm, 0.1 s initial offset") {
-    ntp::clock::SimClock::Options c;
-    c.initial_offset_s = 0.1;
-    c.freq_error_ppm = 30;
-    ServerModel s;  // 100 us each way, 20 us exponential jitter
-    const Figures f = run_core("LAN", c, {s}, 4 * 3600);
+    Scenario sc;
+    sc.name = "LAN";
+    sc.clock.initial_offset_s = 0.1;
+    sc.clock.freq_error_ppm = 30;
+    sc.servers = {lan_server()};
+    sc.duration_s = 4 * 3600;
+    const Figures f = run_core(sc);
     CHECK(f.steps == 0);               // 0.1 s is below the step threshold: slewed
     CHECK(f.to_1ms_s > 0);             // converges and stays
-    CHECK(std::fabs(f.final_error_s) < 1e-3);
+    CHECK(f.max_abs_s < 1e-3);
+    CHECK(f.has_sys_peer);
+    CHECK(logged(f, "clock_sync"));
+}
+
+TEST_CASE("core sim: WAN, three servers 20 ms away, asymmetric paths") {
+    Scenario sc;
+    sc.name = "WAN";
+    sc.clock.initial_offset_s = -0.02;
+    sc.clock.freq_error_ppm = -15;
+    const double out[3] = {20e-3, 19e-3, 22e-3}, back[3] = {21e-3, 20e-3, 20e-3};
+    for (int i = 0; i < 3; ++i) {
+        ServerModel s;
+        s.delay_out_s = out[i];
+        s.delay_back_s = back[i];
+        s.jitter_mean_s = 1e-3;
+        s.stratum = 2;
+        s.root_delay_s = 0.01;
+        s.root_dispersion_s = 0.001;
+        sc.servers.push_back(s);
+    }
+    sc.duration_s = 6 * 3600;
+    const Figures f = run_core(sc);
+    CHECK(f.steps == 0);
+    // Asymmetry biases each server by up to 1 ms; the combined offset must
+    // stay within that bias plus noise.
+    CHECK(f.max_abs_s < 3e-3);
+    CHECK(f.to_1ms_s > 0);
+    CHECK(f.has_sys_peer);
 }
 
 TEST_CASE("core sim: 50 s initial offset is stepped once") {
-    ntp::clock::SimClock::Options c;
-    c.initial_offset_s = -50;
-    c.freq_error_ppm = -12;
-    ServerModel s;
-    const Figures f = run_core("step", c, {s}, 2 * 3600);
+    Scenario sc;
+    sc.name = "step 50 s";
+    sc.clock.initial_offset_s = -50;
+    sc.clock.freq_error_ppm = -12;
+    sc.servers = {lan_server()};
+    sc.duration_s = 2 * 3600;
+    const Figures f = run_core(sc);
     CHECK(f.steps == 1);
-    CHECK(std::fabs(f.final_error_s) < 1e-3);
+    CHECK(logged(f, "clock_step +50.000"));
+    CHECK(f.to_1ms_s > 0);
+    CHECK(f.max_abs_s < 1e-3);
+    CHECK_FALSE(logged(f, "panic_stop"));
+    CHECK(f.has_sys_peer);
 }
 
-TEST_CASE("core sim: four servers, one 0.3 s falseticker") {
-    ntp::clock::SimClock::Options c;
-    c.initial_offset_s = 0.05;
-    c.freq_error_ppm = 10;
-    std::vector<ServerModel> servers(4);
-    servers[3].clock_offset_s = 0.3;
-    for (auto& s : servers) {
-        s.delay_out_s = s.delay_back_s = 2e-3;
-        s.jitter_mean_s = 100e-6;
+TEST_CASE("core sim: four servers, one 0.3 s falseticker, is rejected") {
+    Scenario sc;
+    sc.name = "falseticker";
+    sc.clock.initial_offset_s = 0.05;
+    sc.clock.freq_error_ppm = 10;
+    sc.servers.assign(4, lan_server());
+    for (int i = 0; i < 4; ++i) {
+        sc.servers[static_cast<std::size_t>(i)].delay_out_s = sc.servers[static_cast<std::size_t>(i)].delay_back_s =
+            300e-6 + 50e-6 * i;
+        sc.servers[static_cast<std::size_t>(i)].stratum = 2;
     }
-    const Figures f = run_core("falseticker", c, servers, 2 * 3600);
+    sc.servers[2].clock_offset_s = 0.3;  // the falseticker
+    sc.duration_s = 4 * 3600;
+    const Figures f = run_core(sc);
+    std::printf("core sim %-11s: after %.0f s the falseticker was a falseticker for %d s, a survivor for %d s\n",
+                "falseticker", sc.judge_from_s, f.falseticker_s[2], f.survivor_s[2]);
+    CHECK(f.steps == 0);                 // never followed it
+    CHECK(f.survivor_s[2] == 0);         // once intervals have narrowed it is never used ...
+    CHECK(f.falseticker_s[2] > 0);       // ... because selection marks it a falseticker
+    CHECK(f.to_1ms_s > 0);
+    CHECK(f.max_abs_s < 1e-3);
+}
+
+TEST_CASE("core sim: one hour outage, holdover") {
+    Scenario sc;
+    sc.name = "outage";
+    sc.clock.initial_offset_s = 0.1;
+    sc.clock.freq_error_ppm = 30;
+    sc.clock.wander_ppm_per_sqrt_s = 1e-4;  // a little wander makes holdover a real test
+    sc.clock.seed = 5;
+    ServerModel s = lan_server();
+    const double outage_from = 4 * 3600, outage_to = 5 * 3600;
+    s.outages.push_back({outage_from, outage_to});
+    sc.servers = {s};
+    sc.duration_s = 7 * 3600;
+    sc.window_from_s = outage_to + 1800;
+    sc.extra_from_s = outage_from;
+    sc.extra_to_s = outage_to;
+    const Figures f = run_core(sc);
+    std::printf("core sim %-11s: max offset during the 1 h outage %.1f us\n", "outage", f.max_abs_in_s * 1e6);
     CHECK(f.steps == 0);
-    CHECK(std::fabs(f.final_error_s) < 2e-3);  // the falseticker did not pull us 0.3 s
+    CHECK(f.max_abs_in_s < 5e-3);  // held over without a source
+    CHECK(f.max_abs_s < 1e-3);     // and back in after it
+    CHECK(f.has_sys_peer);
 }
