@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 #include "libntp/auth/key_store.hh"
 #include "libntp/clock/drift_file.hh"
@@ -514,7 +513,6 @@ void Core::process_sample(PeerEntry& e, const ntp::sync::Sample& s, const timesp
     constexpr int no_popcorn_poll_log2 = -30;
     const int popcorn_poll_log2 = settled ? e.peer.hpoll_log2() : no_popcorn_poll_log2;
     const auto outcome = e.filter.add(s, local, popcorn_poll_log2, settled);
-    if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG sample local %.1f off %.6f delay %.6f outcome %d burst %d sort %d\n", local, s.offset_s, s.delay_s, (int)outcome, e.peer.burst_remaining(), loop_->sort_filters());
     if (outcome == ntp::sync::FilterOutcome::popcorn) {
         peer_event(e, PeerEvent::popcorn, signed_seconds(s.offset_s, 6) + " s");
         return;
@@ -570,7 +568,6 @@ void Core::clock_select(const timespec& now) {
         fi.system_refid = sys_.refid;
         std::uint16_t bits = ntp::sync::check_fitness(fi, {s.floor, s.ceiling, s.max_dist_s});
         if (!e.filter.has_sample()) bits |= ntp::sync::flash::test11_distance;
-        if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG fit local %.1f id %d bits %x lambda %.6f reach %x\n", local, p.assoc_id(), bits, lambda, p.reach());
         p.set_flash(static_cast<std::uint16_t>((p.flash() & ~ntp::sync::flash::fitness_mask) | bits));
         if (bits != 0) {
             p.set_select(PeerSelect::reject);
@@ -608,7 +605,6 @@ void Core::clock_select(const timespec& now) {
     if (sys_peer_id_ != 0) previous = sys_peer_id_;
     const ntp::sync::SelectionResult r = ntp::sync::select_clock(candidates, opts, previous, clock_hop_);
 
-    if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG sel local %.1f n %zu sys %d\n", local, candidates.size(), r.system_peer ? *r.system_peer : -1);
     survivors_ = 0;
     for (std::size_t i = 0; i < candidates.size() && i < r.tally.size(); ++i) {
         PeerEntry* e = peers_.find(static_cast<std::uint16_t>(candidates[i].id));
@@ -678,7 +674,6 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
     u.leap_delete = h.leap == 2;
     loop_->set_poll_limits(c.minpoll_log2, c.maxpoll_log2);
     const ntp::sync::UpdateResult ur = loop_->update(u);
-    if (std::getenv("CORE_DEBUG")) std::fprintf(stderr, "DBG update local %.1f off %.6f st %.1f outcome %d freq %.3f burst %d\n", local, u.offset_s, u.sample_time_s, (int)ur.outcome, loop_->frequency_ppm(), sp.peer.burst_remaining());
     loop_events(ur.events);
     if (!ur.clock_error.empty()) message(Severity::error, ur.clock_error);
 
