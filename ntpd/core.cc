@@ -229,6 +229,7 @@ void Core::mobilize_from_config(double steady_s) {
         }
         PeerConfig c;
         c.iburst = a.iburst || options_.quit_mode;
+        c.volley_unanswered = options_.quit_mode;
         c.burst = a.burst;
         c.prefer = a.prefer;
         c.noselect = a.noselect;

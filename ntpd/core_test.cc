@@ -296,9 +296,28 @@ TEST_CASE("core: -q with no answering server ends with 'no servers found'") {
     CoreOptions o;
     o.quit_mode = true;
     w.start("server 192.0.2.1\n", o);
-    w.run_until(1000);
+    // Classic: the iburst volley (6 packets, 2 s apart) completes without a
+    // usable update, then a few seconds' grace for the last reply.
+    w.run_until(12);
+    CHECK_FALSE(w.core->exit_request());
+    w.run_until(30);
     REQUIRE(w.core->exit_request());
     CHECK(w.core->exit_request()->stdout_text == "ntpd: no servers found");
+    CHECK(w.servers[0].requests == 6);
+}
+
+TEST_CASE("core: -q waits for every server's volley; one answering server sets the clock") {
+    SimWorld w;
+    w.add_server("192.0.2.1");
+    w.add_server("192.0.2.2", 0.2);
+    w.servers[0].answers = false;
+    CoreOptions o;
+    o.quit_mode = true;
+    w.start("server 192.0.2.1\nserver 192.0.2.2\n", o);
+    w.run_until(60);
+    REQUIRE(w.core->exit_request());
+    CHECK(w.core->exit_request()->stdout_text.rfind("ntpd: time set +0.2", 0) == 0);
+    CHECK(w.servers[1].requests <= 6);  // one volley was enough
 }
 
 TEST_CASE("core: panic beyond 1000 s asks to exit with 255 unless -g") {

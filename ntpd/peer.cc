@@ -77,6 +77,14 @@ PollAction Peer::poll(double now_s, int sys_poll_log2, bool fit) {
             if (config_.ephemeral() || config_.preempt) action.demobilize = true;
         }
         if (retry_ > 0) --retry_;
+        if (config_.volley_unanswered && config_.iburst && reach_ == 0 && !volley_sent_ &&
+            !action.demobilize) {
+            // This packet and iburst_packets - 1 more at the minimum spacing,
+            // replies or not; a reply must not arm another burst on top.
+            volley_sent_ = true;
+            burst_ = k::iburst_packets - 1;
+            retry_ = 0;
+        }
     } else {
         --burst_;
         action.burst_finished = burst_ == 0;
@@ -253,6 +261,7 @@ void Peer::restart(double now_s, double first_poll_s) {
     hpoll_ = config_.minpoll_log2;
     retry_ = 0;
     burst_ = 0;
+    volley_sent_ = false;
     expected_origin_ = NtpTimestamp{};
     last_peer_xmt_ = NtpTimestamp{};
     header_ = PeerHeader{};

@@ -51,6 +51,10 @@ struct PeerConfig {
     bool noselect = false;
     bool true_chimer = false;
     bool preempt = false;
+    // -q: an unreachable association sends its whole iburst volley at once
+    // instead of waiting for a first reply, so "all bursts complete" (and
+    // `ntpd: no servers found`) comes after seconds, not minutes of retries.
+    bool volley_unanswered = false;
     int minpoll_log2 = 6;
     int maxpoll_log2 = 10;
     int version = 4;
@@ -249,6 +253,7 @@ private:
     int retry_ = 0;   // NTP_RETRY: polls left with a burst armed
     int burst_ = 0;   // packets left in the current burst
     bool stopped_ = false;
+    bool volley_sent_ = false;  // volley_unanswered: the volley was started
     bool authentic_ = false;
     double next_poll_s_;
     double last_send_s_ = -1e9;
