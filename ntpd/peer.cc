@@ -250,6 +250,11 @@ PeerEvent Peer::refclock_sample(double now_s, NtpTimestamp when, int precision_l
     if (reach_ == 0) {
         event = PeerEvent::reachable;
         counters_.time_reachable_s = now_s;
+        // Fill the clock filter at the 2 s headway instead of one sample per
+        // poll: with empty stages the peer dispersion is ~8 s, and a server
+        // that only has its LOCAL clock would be rejected by its clients
+        // (root distance > 1.5 s) for minutes, as classic's is.
+        burst_ = k::filter_stages - 1;
     }
     reach_ |= 1;
     return event;
