@@ -220,73 +220,92 @@ void Core::start(const timespec& now) {
 }
 
 void Core::mobilize_from_config(double steady_s) {
-    const Settings& s = *settings_;
-    for (const auto& a : s.associations) {
-        if (a.kind == ntp::config::AssociationKind::broadcast ||
-            a.kind == ntp::config::AssociationKind::manycastclient) {
-            message(Severity::warning, "broadcast and manycast associations are not supported: " + a.address.text);
-            continue;
-        }
-        PeerConfig c;
-        c.iburst = a.iburst || options_.quit_mode;
-        c.volley_unanswered = options_.quit_mode;
-        c.burst = a.burst;
-        c.prefer = a.prefer;
-        c.noselect = a.noselect;
-        c.true_chimer = a.true_chimer;
-        c.preempt = a.preempt;
-        c.minpoll_log2 = a.effective_minpoll();
-        c.maxpoll_log2 = a.effective_maxpoll();
-        c.version = a.version;
-        c.key_id = a.key_id;
+    for (const auto& a : settings_->associations) mobilize(a, steady_s);
+}
 
-        if (const auto rc = a.refclock()) {
-            if (rc->driver_type != refclock_local::driver_type) {
-                message(Severity::error, "refclock " + a.address.text + " isn't supported");
-                continue;
-            }
-            c.kind = PeerKind::refclock_local;
-            c.iburst = false;
-            c.refclock_unit = rc->unit;
-            c.address.addr = to_io(*a.address.numeric);
-            c.address.port = 0;
-            c.hostname = refclock_local::clock_name(rc->unit);
-            for (const auto& f : s.fudges) {
-                if (f.clock != *rc) continue;
-                if (f.stratum) c.fudge_stratum = *f.stratum;
-                if (f.refid) c.fudge_refid = refid_from_text(*f.refid);
-            }
-            refclock_names_.push_back(c.hostname);
-            PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0);
-            peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
-            continue;
-        }
+void Core::add_association(const ntp::config::Association& a, const timespec& now) {
+    mobilize(a, steady_seconds(now));
+}
 
-        ResolveFamily family = ResolveFamily::any;
-        if (a.family == ntp::config::AddressFamily::ipv4 || options_.ipv4_only) family = ResolveFamily::v4;
-        if (a.family == ntp::config::AddressFamily::ipv6 || options_.ipv6_only) family = ResolveFamily::v6;
-        c.kind = a.kind == ntp::config::AssociationKind::peer ? PeerKind::symmetric : PeerKind::server;
-
-        if (a.kind == ntp::config::AssociationKind::pool) {
-            peers_.add_pool(a.address.text, c, family, steady_s);
-            continue;
-        }
-        if (!a.address.numeric) {
-            c.hostname = a.address.text;
-            peers_.add_name(std::move(c), family, steady_s);
-            continue;
-        }
-        const ntp::io::IpAddress addr = to_io(*a.address.numeric);
-        if (addr.is_multicast() || addr.is_unspecified() ||
-            (family == ResolveFamily::v4 && !addr.is_v4()) || (family == ResolveFamily::v6 && !addr.is_v6())) {
-            message(Severity::error, "attempt to configure invalid address " + a.address.text);
-            continue;
-        }
-        c.address.addr = addr;
-        c.address.port = 123;
-        PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0 + (deps_.random.next_u32() & 0xff) / 256.0);
-        peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
+bool Core::unpeer(std::string_view target, const timespec& now) {
+    // An association id or the address / host name it was configured with.
+    std::vector<std::uint16_t> ids;
+    for (const auto& e : peers_.entries()) {
+        const auto& p = e->peer;
+        if (std::to_string(p.assoc_id()) == target || p.config().hostname == target ||
+            p.config().address.addr.to_string() == target)
+            ids.push_back(p.assoc_id());
     }
+    for (auto id : ids) demobilize(id, steady_seconds(now), true);
+    return !ids.empty();
+}
+
+void Core::mobilize(const ntp::config::Association& a, double steady_s) {
+    const Settings& s = *settings_;
+    if (a.kind == ntp::config::AssociationKind::broadcast ||
+        a.kind == ntp::config::AssociationKind::manycastclient) {
+        message(Severity::warning, "broadcast and manycast associations are not supported: " + a.address.text);
+        return;
+    }
+    PeerConfig c;
+    c.iburst = a.iburst || options_.quit_mode;
+    c.volley_unanswered = options_.quit_mode;
+    c.burst = a.burst;
+    c.prefer = a.prefer;
+    c.noselect = a.noselect;
+    c.true_chimer = a.true_chimer;
+    c.preempt = a.preempt;
+    c.minpoll_log2 = a.effective_minpoll();
+    c.maxpoll_log2 = a.effective_maxpoll();
+    c.version = a.version;
+    c.key_id = a.key_id;
+
+    if (const auto rc = a.refclock()) {
+        if (rc->driver_type != refclock_local::driver_type) {
+            message(Severity::error, "refclock " + a.address.text + " isn't supported");
+            return;
+        }
+        c.kind = PeerKind::refclock_local;
+        c.iburst = false;
+        c.refclock_unit = rc->unit;
+        c.address.addr = to_io(*a.address.numeric);
+        c.address.port = 0;
+        c.hostname = refclock_local::clock_name(rc->unit);
+        for (const auto& f : s.fudges) {
+            if (f.clock != *rc) return;
+            if (f.stratum) c.fudge_stratum = *f.stratum;
+            if (f.refid) c.fudge_refid = refid_from_text(*f.refid);
+        }
+        refclock_names_.push_back(c.hostname);
+        PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0);
+        peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
+        return;
+    }
+
+    ResolveFamily family = ResolveFamily::any;
+    if (a.family == ntp::config::AddressFamily::ipv4 || options_.ipv4_only) family = ResolveFamily::v4;
+    if (a.family == ntp::config::AddressFamily::ipv6 || options_.ipv6_only) family = ResolveFamily::v6;
+    c.kind = a.kind == ntp::config::AssociationKind::peer ? PeerKind::symmetric : PeerKind::server;
+
+    if (a.kind == ntp::config::AssociationKind::pool) {
+        peers_.add_pool(a.address.text, c, family, steady_s);
+        return;
+    }
+    if (!a.address.numeric) {
+        c.hostname = a.address.text;
+        peers_.add_name(std::move(c), family, steady_s);
+        return;
+    }
+    const ntp::io::IpAddress addr = to_io(*a.address.numeric);
+    if (addr.is_multicast() || addr.is_unspecified() ||
+        (family == ResolveFamily::v4 && !addr.is_v4()) || (family == ResolveFamily::v6 && !addr.is_v6())) {
+        message(Severity::error, "attempt to configure invalid address " + a.address.text);
+        return;
+    }
+    c.address.addr = addr;
+    c.address.port = 123;
+    PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0 + (deps_.random.next_u32() & 0xff) / 256.0);
+    peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
 }
 
 void Core::tick(const timespec& now, std::optional<double> monotonic_s) {

@@ -187,10 +187,17 @@ public:
     // The daemon's clock (for the kernel variables mode 6 shows).
     ntp::clock::Clock& clock() const { return deps_.clock; }
 
+    // Runtime configuration (ntpq :config): one more association, handled as
+    // if it had been in the file; and `unpeer` by association id, address or
+    // configured host name (false: nothing matched).
+    void add_association(const ntp::config::Association& a, const timespec& now);
+    bool unpeer(std::string_view target, const timespec& now);
+
 private:
     struct Settings;
 
     void mobilize_from_config(double steady_s);
+    void mobilize(const ntp::config::Association& a, double steady_s);
     void poll_peer(PeerEntry& e, const timespec& now, double steady_s);
     void send_request(PeerEntry& e, double steady_s);
     void poll_refclock(PeerEntry& e, const timespec& now, double steady_s);
