@@ -19,7 +19,7 @@ esac
 # Debian packages needed to build and test. Checked one by one so a machine
 # that has them all never calls apt-get.
 deps="build-essential autoconf automake libtool pkg-config libevent-dev libssl-dev \
-catch2 libcap-dev libcap2-bin iproute2 util-linux"
+catch2 libcap-dev libcap2-bin iproute2 util-linux libseccomp-dev"
 missing=""
 for p in $deps; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
