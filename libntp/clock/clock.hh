@@ -40,6 +40,10 @@ struct KernelPllUpdate {
     int tai_offset_s = 0;     // TAI-UTC to push with MOD_TAI; 0 = unknown, not pushed
 };
 
+// A leap second to execute at the end of the current UTC day (23:59:59 is
+// followed by 23:59:60 for an insertion, 23:59:58 by 00:00:00 for a deletion).
+enum class LeapDirection { none, insert, remove };
+
 // Kernel view of synchronisation, as adjtimex reports it.
 struct KernelState {
     bool available = false;   // ntp_adjtime works here (it may still refuse changes)
@@ -85,6 +89,18 @@ public:
                                         double est_error_s) = 0;
 
     virtual KernelState kernel_state() = 0;
+
+    // Arm (or, with LeapDirection::none, disarm) a leap second at the next
+    // UTC midnight, executed by the clock itself as the Linux kernel does
+    // with STA_INS / STA_DEL: at midnight the clock repeats (insert) or skips
+    // (remove) one second, whatever discipline runs. tai_offset_s > 0 is
+    // handed over too (MOD_TAI). Re-arming the same direction is harmless.
+    // The default is a clock that cannot: the caller then logs the failure.
+    virtual ClockResult arm_leap(LeapDirection direction, int tai_offset_s) {
+        (void)direction;
+        (void)tai_offset_s;
+        return ClockResult::failure("leap seconds are not supported by this clock");
+    }
 };
 
 // Helpers for timespec arithmetic used by every implementation.

@@ -117,6 +117,24 @@ ClockResult KernelClock::set_sync_status(bool synchronised, double max_error_s,
     return ClockResult::success();
 }
 
+ClockResult KernelClock::arm_leap(LeapDirection direction, int tai_offset_s) {
+    timex current{};
+    if (call_ntp_adjtime(current) == -1) return failure_from_errno();
+    timex tx{};
+    tx.modes = MOD_STATUS;
+    tx.status = current.status & ~(STA_RONLY | STA_INS | STA_DEL);
+    if (direction == LeapDirection::insert) tx.status |= STA_INS;
+    if (direction == LeapDirection::remove) tx.status |= STA_DEL;
+    if (call_ntp_adjtime(tx) == -1) return failure_from_errno();
+    if (tai_offset_s > 0 && tai_offset_s != current.tai) {
+        timex tai{};
+        tai.modes = MOD_TAI;
+        tai.constant = tai_offset_s;
+        if (call_ntp_adjtime(tai) == -1) return failure_from_errno();
+    }
+    return ClockResult::success();
+}
+
 KernelState KernelClock::kernel_state() {
     timex tx{};  // modes = 0: a pure read
     int state = call_ntp_adjtime(tx);

@@ -44,6 +44,10 @@ class KernelClock final : public Clock {
     ClockResult set_sync_status(bool synchronised, double max_error_s, double est_error_s) override;
     // ntp_adjtime with modes = 0: reads, never changes anything.
     KernelState kernel_state() override;
+    // Sets STA_INS or STA_DEL (clears both for none), keeping the other
+    // writable status bits, then MOD_TAI when tai_offset_s > 0. The kernel
+    // executes the leap at the next UTC midnight whether or not its PLL runs.
+    ClockResult arm_leap(LeapDirection direction, int tai_offset_s) override;
 
   private:
     std::optional<double> precision_s_;

@@ -128,6 +128,7 @@ constexpr int kChildCannotDrop = 77;
     note(clock.set_frequency(clock.frequency_ppm()));
     note(clock.kernel_pll_update({}));
     note(clock.set_sync_status(false, 16, 16));
+    note(clock.arm_leap(ntp::clock::LeapDirection::none, 0));
     ssize_t ignored = ::write(out_fd, report.data(), report.size());
     (void)ignored;
     ::_exit(0);
@@ -159,5 +160,5 @@ TEST_CASE("without CAP_SYS_TIME every change fails with the EPERM text") {
     }
     REQUIRE(WEXITSTATUS(status) == 0);
     const std::string eperm = std::strerror(EPERM);
-    CHECK(report == eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n");
+    CHECK(report == eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n");
 }

@@ -15,6 +15,12 @@ namespace {
 // the discipline sees the response it would get from the kernel.
 constexpr double kSlewRate = 500e-6;
 constexpr double kMaxFrequency_ppm = 500.0;
+constexpr long kSecondsPerDay = 86400;
+
+long long day_of(const timespec& ts, long shift_s) {
+    const long long s = static_cast<long long>(ts.tv_sec) + shift_s;
+    return s >= 0 ? s / kSecondsPerDay : -((-s + kSecondsPerDay - 1) / kSecondsPerDay);
+}
 }  // namespace
 
 NullClock::NullClock(std::function<timespec()> host_now)
@@ -44,7 +50,28 @@ void NullClock::advance_to(const timespec& host) {
 
 timespec NullClock::now() {
     timespec host = host_now_();
-    return add_seconds(host, correction_at(host));
+    timespec reading = add_seconds(host, correction_at(host));
+    if (leap_ != LeapDirection::none && !leap_done_ && last_reading_) {
+        const long shift = leap_ == LeapDirection::insert ? 0 : 1;
+        if (day_of(reading, shift) > day_of(*last_reading_, shift)) {
+            const double leap_s = leap_ == LeapDirection::insert ? -1.0 : 1.0;
+            advance_to(host);
+            base_correction_s_ += leap_s;
+            reading = add_seconds(reading, leap_s);
+            leap_done_ = true;
+            if (tai_offset_s_ > 0) tai_offset_s_ += leap_ == LeapDirection::insert ? 1 : -1;
+        }
+    }
+    last_reading_ = reading;
+    return reading;
+}
+
+ClockResult NullClock::arm_leap(LeapDirection direction, int tai_offset_s) {
+    if (direction != leap_) leap_done_ = false;
+    leap_ = direction;
+    if (tai_offset_s > 0) tai_offset_s_ = tai_offset_s;
+    if (!last_reading_) last_reading_ = now();
+    return ClockResult::success();
 }
 
 double NullClock::precision_s() {
@@ -92,6 +119,7 @@ KernelState NullClock::kernel_state() {
     ks.offset_s = pending_slew_s();
     ks.max_error_s = max_error_s_;
     ks.est_error_s = est_error_s_;
+    ks.tai_offset_s = tai_offset_s_;
     return ks;
 }
 

@@ -16,6 +16,11 @@
 // stays ~0). Ignoring the commands would leave a constant offset that the
 // discipline keeps chasing, stepping again after every stepout.
 //
+// arm_leap() is modelled like the kernel's STA_INS / STA_DEL: when a reading
+// crosses the next UTC midnight (insert) or 23:59:59 (remove) the correction
+// moves by -1 s / +1 s, once, so the time served follows UTC through the
+// leap even though the host clock does not leap.
+//
 // There is no kernel PLL here: kernel_pll_update() fails and kernel_state()
 // says unavailable, so the discipline runs its own (daemon) loop, as with
 // `disable kernel`. set_sync_status() is recorded and reported back.
@@ -41,6 +46,7 @@ class NullClock final : public Clock {
     ClockResult kernel_pll_update(const KernelPllUpdate& update) override;
     ClockResult set_sync_status(bool synchronised, double max_error_s, double est_error_s) override;
     KernelState kernel_state() override;
+    ClockResult arm_leap(LeapDirection direction, int tai_offset_s) override;
 
     // The total correction now() adds to the host clock at this moment, and
     // what is left of the current slew (for logs and tests).
@@ -63,6 +69,10 @@ class NullClock final : public Clock {
     double max_error_s_ = 16.0;
     double est_error_s_ = 0;
     std::optional<double> precision_s_;
+    LeapDirection leap_ = LeapDirection::none;
+    bool leap_done_ = false;
+    std::optional<timespec> last_reading_;  // to notice the leap's boundary
+    int tai_offset_s_ = 0;
 };
 
 }  // namespace ntp::clock

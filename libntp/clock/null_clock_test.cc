@@ -154,3 +154,26 @@ TEST_CASE("NullClock over the real clock never touches the host") {
     CHECK(diff_seconds(clock.now(), kernel.now()) > 3599);
     CHECK(clock.precision_s() > 0);
 }
+
+TEST_CASE("an armed leap second moves the virtual clock at UTC midnight, once") {
+    FakeHost host;
+    host.t = {1'483'228'790, 0};  // 2016-12-31 23:59:50 UTC
+    auto clock = make_clock(host);
+    REQUIRE(clock.arm_leap(ntp::clock::LeapDirection::insert, 36).ok);
+    host.advance(9.5);
+    CHECK(offset_from_host(clock, host) == 0);
+    host.advance(1);  // the host does not leap; the served time does
+    CHECK(offset_from_host(clock, host) == Approx(-1));
+    CHECK(clock.kernel_state().tai_offset_s == 37);
+    host.advance(86400);
+    CHECK(offset_from_host(clock, host) == Approx(-1));  // once only
+
+    FakeHost host2;
+    host2.t = {1'483'228'790, 0};
+    auto removal = make_clock(host2);
+    removal.arm_leap(ntp::clock::LeapDirection::remove, 0);
+    host2.advance(8.5);
+    CHECK(offset_from_host(removal, host2) == 0);
+    host2.advance(1);
+    CHECK(offset_from_host(removal, host2) == Approx(1));
+}

@@ -9,7 +9,12 @@
 //   * set_frequency() changes its rate by the given ppm (clamped +/-500);
 //   * kernel_pll_update() fails: there is no simulated kernel PLL, so the
 //     discipline uses its daemon loop (kernel_state().available == false);
-//   * set_sync_status() is recorded.
+//   * set_sync_status() is recorded;
+//   * arm_leap() behaves like STA_INS / STA_DEL in the Linux kernel: at the
+//     next UTC midnight the clock reading repeats a second (insert) or skips
+//     23:59:59 (remove), once, until it is disarmed or armed the other way.
+// jump() is someone else stepping the clock (date -s): not a Clock call, so
+// it is not recorded among the steps.
 // All steps are recorded; slews are counted and summed (one per second in a
 // long run would be too many to keep).
 
@@ -37,6 +42,11 @@ public:
         double offset_s;
     };
 
+    struct LeapRecord {
+        double true_time_s;  // seconds since the start
+        LeapDirection direction;
+    };
+
     explicit SimClock(const Options& options);
 
     // Let `seconds` of true time pass.
@@ -49,7 +59,13 @@ public:
     timespec true_now() const;
     double freq_error_ppm() const { return freq_error_ppm_; }  // current (wandering) error
 
+    // Someone else steps the clock by offset_s (not recorded in steps()).
+    void jump(double offset_s) { error_s_ += offset_s; }
+
     const std::vector<StepRecord>& steps() const { return steps_; }
+    const std::vector<LeapRecord>& leaps() const { return leaps_; }
+    LeapDirection leap_armed() const { return leap_; }
+    int tai_offset_s() const { return tai_offset_s_; }
     std::uint64_t slew_count() const { return slew_count_; }
     double slew_total_s() const { return slew_total_s_; }
     bool synchronised() const { return synchronised_; }
@@ -64,8 +80,11 @@ public:
     ClockResult kernel_pll_update(const KernelPllUpdate& update) override;
     ClockResult set_sync_status(bool synchronised, double max_error_s, double est_error_s) override;
     KernelState kernel_state() override;
+    ClockResult arm_leap(LeapDirection direction, int tai_offset_s) override;
 
 private:
+    void execute_leap(const timespec& before);
+
     timespec start_;
     double elapsed_s_ = 0;
     double error_s_;
@@ -82,6 +101,11 @@ private:
     double slew_total_s_ = 0;
     bool synchronised_ = false;
     double max_error_s_ = 16, est_error_s_ = 16;
+
+    std::vector<LeapRecord> leaps_;
+    LeapDirection leap_ = LeapDirection::none;
+    bool leap_done_ = false;  // executed; stays so until disarmed (TIME_WAIT)
+    int tai_offset_s_ = 0;
 };
 
 }  // namespace ntp::clock

@@ -1,5 +1,7 @@
 #include "libntp/clock/sim_clock.hh"
 
+#include <sys/timex.h>
+
 #include <catch2/catch.hpp>
 
 using ntp::clock::SimClock;
@@ -69,4 +71,56 @@ TEST_CASE("sim clock: wander is a seeded random walk") {
     }
     CHECK(a.freq_error_ppm() == b.freq_error_ppm());
     CHECK(a.freq_error_ppm() != 0);
+}
+
+TEST_CASE("sim clock: an armed insertion repeats the last second of the UTC day, once") {
+    // 2016-12-31 23:59:50 UTC, ten seconds before the 2017 leap second.
+    SimClock::Options o;
+    o.start = {1'483'228'790, 0};
+    SimClock c(o);
+    REQUIRE(c.arm_leap(ntp::clock::LeapDirection::insert, 36).ok);
+    CHECK(c.kernel_state().time_state == TIME_INS);
+    c.advance(9.5);  // 23:59:59.5
+    CHECK(c.now().tv_sec == 1'483'228'799);
+    CHECK(c.leaps().empty());
+    c.advance(1);  // true 00:00:00.5; the clock shows 23:59:59.5 again
+    CHECK(c.now().tv_sec == 1'483'228'799);
+    REQUIRE(c.leaps().size() == 1);
+    CHECK(c.leaps()[0].direction == ntp::clock::LeapDirection::insert);
+    CHECK(c.error_s() == Approx(-1));
+    CHECK(c.steps().empty());  // the kernel's doing, not a step
+    CHECK(c.tai_offset_s() == 37);
+    CHECK(c.kernel_state().time_state == TIME_WAIT);
+    c.advance(86400);  // still armed (TIME_WAIT): no second leap the next day
+    CHECK(c.leaps().size() == 1);
+    REQUIRE(c.arm_leap(ntp::clock::LeapDirection::none, 0).ok);
+    CHECK(c.kernel_state().time_state == TIME_OK);
+}
+
+TEST_CASE("sim clock: an armed deletion skips 23:59:59; disarming cancels") {
+    SimClock::Options o;
+    o.start = {1'483'228'790, 0};
+    SimClock c(o);
+    c.arm_leap(ntp::clock::LeapDirection::remove, 0);
+    c.advance(8.5);  // 23:59:58.5
+    CHECK(c.leaps().empty());
+    c.advance(1);  // would be 23:59:59.5: skipped to 00:00:00.5
+    CHECK(c.now().tv_sec == 1'483'228'800);
+    CHECK(c.error_s() == Approx(1));
+    REQUIRE(c.leaps().size() == 1);
+
+    SimClock d(o);
+    d.arm_leap(ntp::clock::LeapDirection::insert, 0);
+    d.advance(5);
+    d.arm_leap(ntp::clock::LeapDirection::none, 0);
+    d.advance(10);
+    CHECK(d.leaps().empty());
+    CHECK(d.error_s() == 0);
+}
+
+TEST_CASE("sim clock: jump() is someone else's step, not recorded") {
+    SimClock c(SimClock::Options{});
+    c.jump(2);
+    CHECK(c.error_s() == 2);
+    CHECK(c.steps().empty());
 }
