@@ -14,7 +14,6 @@ constexpr double slew_rate = c::max_slew_ppm * 1e-6;  // s/s
 constexpr double startup_time_constant_s = 2;        // "2^1" while clamped
 // Linux with STA_NANO amortizes the PLL phase by offset / 2^(SHIFT_PLL + tc)
 // per second, SHIFT_PLL = 2: a time constant of 4 * 2^tc seconds.
-constexpr int kernel_shift_pll = 2;
 // Corrections are kept this long so the value at the time of any sample the
 // clock filters can still hand in (8 stages at 1024 s) can be recovered.
 constexpr double correction_history_s = 3 * 3600;
