@@ -13,7 +13,6 @@ namespace ntpd::control {
 namespace {
 
 constexpr double ms_per_s = 1e3;
-constexpr std::int64_t unix_to_ntp_s = 2208988800LL;
 // The classic variable-list buffer is one fragment long (CTL_MAX_DATA_LEN).
 constexpr std::size_t var_list_buffer = 468;
 
