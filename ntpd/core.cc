@@ -708,7 +708,13 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
         // Classic clock_update: the system variables follow the system peer
         // whatever the discipline did; only leap waits for a real adjustment.
         sys_.stratum = std::min(pstratum + 1, stratum_unsynchronised);
-        if (refclock || pstratum >= stratum_unsynchronised) {
+        // Classic names the system peer by its address unless the peer is at
+        // stratum 0 or 16 - refclocks included: LOCAL fudged to stratum 10
+        // makes the refid 127.127.1.0 (ntpq shows LOCAL(0)), not LOCL. That
+        // is also what keeps LOCAL selectable: with our refid equal to the
+        // peer's LOCL the loop test (TEST12) would reject it from the second
+        // round on, and the system variables would never follow its samples.
+        if (pstratum == 0 || pstratum >= stratum_unsynchronised) {
             sys_.refid = h.refid.host_order();
         } else if (c.address.addr.is_v4()) {
             sys_.refid = c.address.addr.v4_host_order();

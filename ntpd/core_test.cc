@@ -203,10 +203,49 @@ TEST_CASE("core: a LOCAL-only server is synchronised within 10 s at fudge stratu
     CHECK(s.synchronised());
     CHECK(s.leap == leap::none);
     CHECK(s.stratum == 11);
-    CHECK(refid_text(s.refid) == "LOCL");
+    // Classic: a non-stratum-0 system peer is named by its address, so
+    // clients see 127.127.1.0 (ntpq: LOCAL(0)), not LOCL.
+    CHECK(s.refid == 0x7f7f0100u);
     CHECK(s.sync_source == sync_source::local);
     CHECK(w.saw_event("127.127.1.0"));
     CHECK(w.core->refclock_names() == std::vector<std::string>{"LOCAL(0)"});
+}
+
+TEST_CASE("core: a LOCAL-only server's root distance is small within 10 s and stays small") {
+    SimWorld w;
+    w.start("server 127.127.1.0\nfudge 127.127.1.0 stratum 10\n");
+    REQUIRE(w.errors == 0);
+    // Clients reject a server whose root distance exceeds their maxdist
+    // (chronyd 3 s, ntpd 1.5 s): the system variables must follow each new
+    // LOCAL sample as its filter fills, not stay at the first one's ~8 s.
+    w.run_until(10);
+    const SystemState& s = w.core->system_state();
+    CHECK(s.root_delay_s / 2 + s.root_dispersion_s < 1.0);
+    w.run_until(30);
+    CHECK(s.root_dispersion_s < 0.05);
+    const std::uint64_t reftime_30 = s.reftime_ntp;
+    // Later LOCAL polls keep updating the system variables.
+    w.run_until(600);
+    CHECK(s.synchronised());
+    CHECK(s.stratum == 11);
+    CHECK(s.reftime_ntp > reftime_30);
+    CHECK(s.root_dispersion_s < 0.05);
+    const PeerEntry* local = w.peer_at("127.127.1.0");
+    REQUIRE(local);
+    CHECK(local->peer.select() == PeerSelect::sys_peer);
+    CHECK(local->peer.flash() == 0);
+}
+
+TEST_CASE("core: a stratum 0 refclock passes its own refid on") {
+    SimWorld w;
+    w.start("server 127.127.1.0\nfudge 127.127.1.0 stratum 0 refid GPS\n");
+    REQUIRE(w.errors == 0);
+    w.run_until(30);
+    const SystemState& s = w.core->system_state();
+    CHECK(s.synchronised());
+    CHECK(s.stratum == 1);
+    CHECK(refid_text(s.refid) == "GPS");
+    CHECK(s.root_dispersion_s < 0.05);
 }
 
 TEST_CASE("core: LOCAL waits for orphanwait while real servers are configured") {
@@ -220,7 +259,7 @@ TEST_CASE("core: LOCAL waits for orphanwait while real servers are configured") 
     const SystemState& s = w.core->system_state();
     CHECK(s.synchronised());
     CHECK(s.stratum == 11);
-    CHECK(refid_text(s.refid) == "LOCL");
+    CHECK(s.refid == 0x7f7f0100u);
 }
 
 TEST_CASE("core: a reachable server wins over LOCAL") {
@@ -417,3 +456,4 @@ TEST_CASE("core: loopstats and peerstats lines are written") {
     CHECK(line.find(" 192.0.2.1 ") != std::string::npos);
     fs::remove_all(dir);
 }
+
