@@ -3,6 +3,11 @@
 //
 //   drift_write_tool write PATH PPM   exit 0 when the file holds the value
 //   drift_write_tool read PATH        prints the value ("%.3f") or the message
+//   drift_write_tool write-loop PATH PPM1 PPM2
+//                                     writes PPM1, PPM2, PPM1, ... until killed
+//                                     (fault_drift_kill.sh SIGKILLs it mid-write);
+//                                     prints "ready" once the first write is done
+//                                     and exits 1 if a write fails
 //
 // Messages are printed to stdout exactly as the daemon would log them, one
 // per line, so the test can check there is exactly one.
@@ -16,7 +21,7 @@
 namespace {
 
 int usage() {
-    std::fprintf(stderr, "usage: drift_write_tool write PATH PPM | read PATH\n");
+    std::fprintf(stderr, "usage: drift_write_tool write PATH PPM | read PATH | write-loop PATH PPM1 PPM2\n");
     return 2;
 }
 
@@ -33,6 +38,25 @@ int main(int argc, char** argv) {
         auto result = ntp::clock::write_drift_file(path, ppm);
         if (!result.message.empty()) std::printf("%s\n", result.message.c_str());
         return result.ok ? 0 : 1;
+    }
+    if (command == "write-loop" && argc == 5) {
+        double ppm[2];
+        for (int i = 0; i < 2; ++i) {
+            char* end = nullptr;
+            ppm[i] = std::strtod(argv[3 + i], &end);
+            if (end == argv[3 + i] || *end != '\0') return usage();
+        }
+        for (unsigned long n = 0;; ++n) {
+            auto result = ntp::clock::write_drift_file(path, ppm[n % 2]);
+            if (!result.ok) {
+                std::printf("%s\n", result.message.c_str());
+                return 1;
+            }
+            if (n == 0) {
+                std::printf("ready\n");
+                std::fflush(stdout);
+            }
+        }
     }
     if (command == "read" && argc == 3) {
         auto result = ntp::clock::read_drift_file(path);
