@@ -76,7 +76,14 @@ Outcome ServerResponder::handle(const Request& request, const SystemState& syste
         return out;
     }
 
-    std::uint8_t mode = data[0] & 0x7;
+    if (request.truncated) {
+        // Larger than any packet we understand, whatever its mode (mode 6
+        // included): the control server never sees it.
+        ++counters_.bad_format;
+        return out;
+    }
+
+    const std::uint8_t mode = data[0] & 0x7;
     const std::uint8_t version = (data[0] >> 3) & 0x7;
     if (mode == mode_private) {
         // Mode 7 (ntpdc) is never answered: it was the monlist amplifier.
@@ -99,25 +106,19 @@ Outcome ServerResponder::handle(const Request& request, const SystemState& syste
         return out;  // testing aid: lose 10 % of the time packets
     }
 
+    if (mode == 0) {
+        // Reserved. Classic ntpd still takes NTPv1 mode 0 as a client
+        // request; we drop every mode 0 (issue 7): no client of the last
+        // thirty years sends one, and it would be answered unauthenticated.
+        ++counters_.bad_format;
+        return out;
+    }
     if (version == current_version) {
         ++counters_.current_version;
     } else if (version >= oldest_version && version < current_version &&
                !(flags & rflag::version)) {
         ++counters_.old_version;
     } else {
-        ++counters_.bad_format;
-        return out;
-    }
-    if (mode == 0) {
-        // NTPv1 had no mode field: such a packet is a client request.
-        if (version != 1) {
-            ++counters_.bad_format;
-            return out;
-        }
-        mode = mode_client;
-    }
-
-    if (request.truncated) {
         ++counters_.bad_format;
         return out;
     }

@@ -6,16 +6,17 @@
 // the client core (replies to our own polls, configured peers).
 //
 // Order of checks, as classic ntpd `receive()` (ntpd.md §7):
-//   source port 0 -> restrict lookup -> ignore -> mode 7 (never answered)
-//   -> mode 6 (noquery, else control) -> noserve -> flake -> version
-//   -> length / extension fields / MAC -> notrust -> rate limiting (MRU,
-//   limited, kod) -> dispatch by mode.
+//   source port 0 -> restrict lookup -> ignore -> oversize -> mode 7 (never
+//   answered) -> mode 6 (noquery, else control) -> noserve -> flake
+//   -> mode 0 -> version -> length / extension fields / MAC -> notrust
+//   -> rate limiting (MRU, limited, kod) -> dispatch by mode.
 //
 // Guarantees, whatever arrives: nothing throws; no reply is longer than the
 // request; no MAC on a reply unless the request carried a valid MAC under a
 // trusted key (then the reply is signed with that key); malformed packets
-// (short, oversize, version 0 or 5-7, mode 0 except NTPv1, bad extension
-// fields, odd MAC lengths) are counted and dropped without changing state.
+// (short, oversize, version 0 or 5-7, mode 0 in any version, bad extension
+// fields, MAC trailers other than 4, 20 or 24 octets) are counted in
+// `bad_format` and dropped without a reply and without touching the MRU list.
 //
 // Pure: no sockets and no clock of its own. The receive time comes with the
 // packet; the transmit time comes from the `now` function given at

@@ -168,16 +168,21 @@ TEST_CASE("a synchronised server sends its system variables", "[responder]") {
     CHECK(f.reply_header(f.send(Fixture::request(4, 3))).leap == wire::LeapIndicator::add_second);
 }
 
-TEST_CASE("the request's version is echoed and NTPv1 mode 0 is a client", "[responder]") {
+TEST_CASE("the request's version is echoed; mode 0 is dropped in every version", "[responder]") {
     Fixture f;
     for (std::uint8_t v : {1, 2, 3, 4}) {
         auto h = f.reply_header(f.send(Fixture::request(v, 3)));
         CHECK(h.version == v);
     }
     CHECK(f.responder.counters().old_version == 3);
-    auto h = f.reply_header(f.send(Fixture::request(1, 0)));
-    CHECK(h.version == 1);
-    CHECK(h.mode == wire::Mode::server);
+    // Classic ntpd answers NTPv1 mode 0 as a client request; issue 7 drops it.
+    for (std::uint8_t v = 0; v < 8; ++v) {
+        CHECK(f.send(Fixture::request(v, 0)).action == Action::drop);
+    }
+    CHECK(f.responder.counters().bad_format == 8);
+    CHECK(f.responder.counters().processed == 4);
+    CHECK(f.responder.counters().current_version == 1);  // mode 0 is not counted as a version
+    CHECK(f.mru.depth() == 1);                          // only the four good requests
 }
 
 TEST_CASE("the reply poll is at least discard average", "[responder]") {
@@ -200,7 +205,8 @@ TEST_CASE("malformed packets are counted and dropped without state", "[responder
     bad.push_back({});
     bad.push_back(std::vector<std::uint8_t>(47, 0x23));  // short v4 client
     for (std::uint8_t v : {0, 5, 6, 7}) bad.push_back(Fixture::request(v, 3));
-    bad.push_back(Fixture::request(4, 0));  // mode 0 is only NTPv1
+    bad.push_back(Fixture::request(4, 0));  // mode 0, any version
+    bad.push_back(Fixture::request(1, 0));
     bad.push_back(Fixture::request(3, 0));
     auto odd = Fixture::request(4, 3);
     odd.resize(50);  // not a multiple of 4
@@ -233,6 +239,91 @@ TEST_CASE("malformed packets are counted and dropped without state", "[responder
     CHECK(f.mru.depth() == 0);
 }
 
+namespace {
+// A v4 client request followed by `trailer` octets: the first four are key
+// id 9 (an untrusted key; as an extension field header, type 0 with the
+// impossible length 9), the rest zero.
+std::vector<std::uint8_t> with_trailer(std::size_t trailer) {
+    auto pkt = Fixture::request(4, 3);
+    std::vector<std::uint8_t> t(trailer, 0);
+    if (trailer >= 4) t[3] = 9;
+    pkt.insert(pkt.end(), t.begin(), t.end());
+    return pkt;
+}
+}  // namespace
+
+TEST_CASE("MAC trailers: only 4, 20 and 24 octets are MACs, the rest is dropped unseen",
+          "[responder]") {
+    for (std::size_t n = 1; n <= 64; ++n) {
+        INFO("trailer of " << n << " octets");
+        Fixture f;
+        f.restrictions.add_default(ntp::io::Family::v4, rflag::limited | rflag::kod);
+        auto pkt = with_trailer(n);
+        auto o = f.send(pkt);
+        const auto& c = f.responder.counters();
+        if (n == 20 || n == 24) {
+            // Well formed, wrong key: answered with a crypto-NAK, still no
+            // larger than the request.
+            REQUIRE(o.action == Action::reply);
+            CHECK(o.reply_length == 52);
+            CHECK(o.reply_length <= pkt.size());
+            CHECK(c.bad_auth == 1);
+            CHECK(f.mru.depth() == 1);
+        } else if (n == 4) {
+            // A crypto-NAK from a client: declined, nothing sent back.
+            CHECK(o.action == Action::drop);
+            CHECK(c.declined == 1);
+            CHECK(c.bad_format == 0);
+        } else {
+            CHECK(o.action == Action::drop);
+            CHECK(c.bad_format == 1);
+            CHECK(c.processed == 0);
+            CHECK(c.limited == 0);
+            CHECK(f.mru.depth() == 0);
+        }
+    }
+}
+
+TEST_CASE("malformed packets change no state, even under limited kod", "[responder]") {
+    Fixture f;
+    f.restrictions.add_default(ntp::io::Family::v4, rflag::limited | rflag::kod);
+    std::vector<std::vector<std::uint8_t>> bad;
+    for (std::uint8_t v : {0, 5, 6, 7}) bad.push_back(Fixture::request(v, 3));
+    for (std::uint8_t v = 0; v < 8; ++v) bad.push_back(Fixture::request(v, 0));
+    bad.push_back(std::vector<std::uint8_t>(12, 0x23));
+    bad.push_back(with_trailer(8));
+    bad.push_back(with_trailer(28));
+    // A burst far over the rate limit: no KoD, no MRU entry, no reply.
+    for (int round = 0; round < 10; ++round) {
+        for (const auto& b : bad) CHECK(f.send(b, at(1700000000, round * 1000)).action == Action::drop);
+    }
+    CHECK(f.responder.counters().bad_format == 10 * bad.size());
+    CHECK(f.responder.counters().kod_sent == 0);
+    CHECK(f.responder.counters().limited == 0);
+    CHECK(f.mru.depth() == 0);
+    // The client's first good request afterwards is a first request: answered.
+    CHECK(f.reply_header(f.send(Fixture::request(4, 3), at(1700000000, 20000))).refid.is("INIT"));
+    const auto* e = f.mru.find(f.client.addr);
+    REQUIRE(e);
+    CHECK(e->count == 1);
+}
+
+TEST_CASE("oversize datagrams are dropped in every mode, mode 6 included", "[responder]") {
+    Fixture f;
+    std::vector<std::uint8_t> m6(12, 0);
+    m6[0] = (2 << 3) | 6;
+    m6[1] = 1;
+    for (const auto& pkt : {Fixture::request(4, 3), Fixture::request(4, 1), m6}) {
+        Request r;
+        r.data = pkt;
+        r.source = f.client;
+        r.truncated = true;
+        CHECK(f.responder.handle(r, f.sys, f.reply).action == Action::drop);
+    }
+    CHECK(f.responder.counters().bad_format == 3);
+    CHECK(f.mru.depth() == 0);
+}
+
 TEST_CASE("valid extension fields are accepted and not echoed", "[responder]") {
     Fixture f;
     auto req = Fixture::request(4, 3);
@@ -248,10 +339,17 @@ TEST_CASE("valid extension fields are accepted and not echoed", "[responder]") {
 
 TEST_CASE("mode 7 is never answered and mode 6 goes to the control server", "[responder]") {
     Fixture f;
-    std::vector<std::uint8_t> m7(48, 0);
-    m7[0] = (2 << 3) | 7;
-    CHECK(f.send(m7).action == Action::drop);
-    CHECK(f.responder.counters().restricted == 1);
+    for (std::uint8_t v = 0; v < 8; ++v) {
+        for (std::size_t len : {8, 48, 192, 440}) {
+            std::vector<std::uint8_t> m7(len, 0);
+            m7[0] = static_cast<std::uint8_t>((v << 3) | 7);
+            m7[3] = 42;  // monlist (MON_GETLIST_1) request code
+            CHECK(f.send(m7).action == Action::drop);
+        }
+    }
+    CHECK(f.responder.counters().restricted == 32);
+    CHECK(f.mru.depth() == 0);
+    f.responder.reset_counters();
 
     std::vector<std::uint8_t> m6(12, 0);
     m6[0] = (2 << 3) | 6;
@@ -259,7 +357,7 @@ TEST_CASE("mode 7 is never answered and mode 6 goes to the control server", "[re
     CHECK(f.send(m6).action == Action::control);
     f.restrictions.add_default(ntp::io::Family::v4, rflag::noquery | rflag::noserve);
     CHECK(f.send(m6).action == Action::drop);
-    CHECK(f.responder.counters().restricted == 2);
+    CHECK(f.responder.counters().restricted == 1);
 }
 
 TEST_CASE("restrict flags act per source address", "[responder]") {
