@@ -21,7 +21,7 @@ enum class Id {
     driftfile, panicgate, force_step_once, jaildir, interface, keyfile, logfile, novirtualips,
     mdns, modifymmtimer, nofork, nice, pidfile, priority, quit, propagationdelay,
     saveconfigquit, statsdir, trustedkey, user, updateinterval, var, dvar, wait_sync, slew,
-    help, more_help, version, configtest, no_adjust, hwclock,
+    help, more_help, version, configtest, no_adjust, hwclock, source_port, seccomp,
 };
 
 struct Spec {
@@ -71,6 +71,8 @@ constexpr Spec specs[] = {
     {0, "configtest", Arg::none, Id::configtest, nullptr, "Check the configuration, print diagnostics, exit 0 (ok) or 1"},
     {0, "no-adjust", Arg::none, Id::no_adjust, nullptr, "Run the discipline but never change the system clock"},
     {0, "hwclock", Arg::optional, Id::hwclock, "SECONDS", "Write the time to the RTC once synchronised (default every 660 s)"},
+    {0, "source-port", Arg::required, Id::source_port, "123|random", "Poll servers from port 123 (default: a random port per server)"},
+    {0, "seccomp", Arg::none, Id::seccomp, nullptr, "Restrict the daemon to the system calls it needs (see ntpd(8))"},
     {0, "version", Arg::none, Id::version, nullptr, "Output version information and exit"},
     {'?', "help", Arg::none, Id::help, nullptr, "Display this help and exit"},
     {'!', "more-help", Arg::none, Id::more_help, nullptr, "Display extended usage information and exit"},
@@ -84,7 +86,8 @@ const Spec* find_short(char c) {
 }
 
 bool is_extension(const Spec& s) {
-    return s.id == Id::configtest || s.id == Id::no_adjust || s.id == Id::hwclock;
+    return s.id == Id::configtest || s.id == Id::no_adjust || s.id == Id::hwclock ||
+           s.id == Id::source_port || s.id == Id::seccomp;
 }
 
 // Exact long name, or an unambiguous prefix (autogen allows abbreviations).
@@ -198,6 +201,14 @@ public:
                 o_.hwclock_interval_s = interval;
                 break;
             }
+            case Id::source_port:
+                // Only the two settings a firewall needs; any other fixed
+                // port would have to be shared by all associations.
+                if (v == "123") o_.source_port_123 = true;
+                else if (v == "random") o_.source_port_123 = false;
+                else return "--source-port takes 123 or random, not '" + v + "'";
+                break;
+            case Id::seccomp: o_.seccomp = true; break;
         }
         return {};
     }
@@ -316,8 +327,8 @@ std::string usage_text() {
     out +=
         "\nOptions are specified by doubled hyphens and their name or by a single\n"
         "hyphen and the flag character.  Extra arguments are servers, used as\n"
-        "`server ARG iburst'.  --configtest, --no-adjust and --hwclock are\n"
-        "extensions of this implementation; see ntpd(8).\n";
+        "`server ARG iburst'.  --configtest, --no-adjust, --hwclock, --source-port\n"
+        "and --seccomp are extensions of this implementation; see ntpd(8).\n";
     return out;
 }
 

@@ -5,6 +5,8 @@
 //   --configtest        load the configuration, print diagnostics, exit 0/1
 //   --no-adjust         run the full discipline against a clock that changes nothing
 //   --hwclock[=SECONDS] keep the RTC in step once synchronised (default 660 s)
+//   --source-port=123|random  poll servers from port 123 instead of random ports
+//   --seccomp           install the system-call allow-list (ntpd/seccomp.hh)
 //
 // Parsing is pure: no I/O, no exit(). main() prints and exits.
 
@@ -62,6 +64,8 @@ struct Options {
     bool configtest = false;
     bool no_adjust = false;
     std::optional<int> hwclock_interval_s;  // set by --hwclock[=SECONDS]
+    bool source_port_123 = false;           // --source-port=123 (default: random)
+    bool seccomp = false;                   // --seccomp
 
     std::vector<std::string> servers;  // extra arguments: `server ARG iburst`
 

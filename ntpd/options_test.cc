@@ -150,6 +150,23 @@ TEST_CASE("extensions: --configtest, --no-adjust, --hwclock[=SECONDS]") {
     CHECK(next.servers == std::vector<std::string>{"3600"});
 }
 
+TEST_CASE("extensions: --source-port=123|random, --seccomp") {
+    CHECK_FALSE(ok({}).source_port_123);
+    CHECK(ok({"--source-port=123"}).source_port_123);
+    CHECK(ok({"--source-port", "123"}).source_port_123);
+    CHECK_FALSE(ok({"--source-port=123", "--source-port=random"}).source_port_123);
+    CHECK(error_of({"--source-port=124"}) == "ntpd: --source-port takes 123 or random, not '124'");
+    CHECK(error_of({"--source-port"}) == "ntpd: option '--source-port' needs an argument");
+    CHECK_FALSE(ok({}).seccomp);
+    CHECK(ok({"--seccomp"}).seccomp);
+    // Prefixes shared with classic options keep meaning the classic ones.
+    CHECK(ok({"--se", "2"}).debug_level == 2);
+    CHECK(error_of({"--s"}) == "ntpd: option '--s' is ambiguous");
+    const std::string usage = ntpd::usage_text();
+    CHECK(usage.find("--source-port=123|random") != std::string::npos);
+    CHECK(usage.find("--seccomp") != std::string::npos);
+}
+
 TEST_CASE("help and version") {
     CHECK(ok({"--help"}).help);
     CHECK(ok({"-?"}).help);
