@@ -42,6 +42,7 @@
 #include "ntpd/rate_limit.hh"
 #include "ntpd/resolver.hh"
 #include "ntpd/restrict_list.hh"
+#include "ntpd/seccomp.hh"
 #include "ntpd/server_responder.hh"
 #include "ntpd/server_view.hh"
 
@@ -236,6 +237,10 @@ int Daemon::run(const std::vector<std::string>& argv) {
         return 1;
     }
     if (!load_configuration()) return 1;
+    if (options_.seccomp && !seccomp_available()) {
+        log_.error(Subsystem::general, install_seccomp_filter());
+        return 1;
+    }
 
     if (!options_.stays_in_foreground()) {
         background_.emplace(Background::detach());
@@ -270,6 +275,15 @@ int Daemon::run(const std::vector<std::string>& argv) {
     prepare_hwclock();
     if (!drop_privileges_if_asked()) return fail(1);
     setup_core();
+    if (options_.seccomp) {
+        // Steady state from here on: sockets bound, root dropped (ntpd/seccomp.hh).
+        std::string err = install_seccomp_filter();
+        if (!err.empty()) {
+            log_.error(Subsystem::general, err);
+            return fail(1);
+        }
+        log_.info(Subsystem::general, "seccomp: system-call allow-list installed");
+    }
     ntp::io::SignalFlags::install();
     core_->start(clock_->now());
     if (check_core_exit()) return fail(exit_status_);
@@ -487,6 +501,15 @@ void Daemon::setup_core() {
         [this](std::uint16_t assoc, const ntp::io::Datagram& d) { deliver_to_core(d, assoc); },
         [this](const std::string& msg) { log_.error(Subsystem::io, msg); },
         config_.dscp.value_or(46));
+    if (options_.source_port_123) {
+        // --source-port=123: poll from the port-123 sockets that serve.
+        std::vector<SharedSource> port123;
+        for (auto& s : sockets_) {
+            if (s->plan.role == SocketRole::listen && !s->plan.wildcard)
+                port123.push_back({&s->socket, s->socket.local()});
+        }
+        assoc_sockets_->use_shared_sources(std::move(port123));
+    }
 
     CoreDeps deps{*clock_, *assoc_sockets_, *resolver_, random_, &log_, &keys_, &macs_,
                   rtc_writer_.get()};
@@ -662,6 +685,7 @@ control::IoStats Daemon::io_stats() const {
         io.received += t.received;
         io.sent += t.sent;
         io.send_failed += t.send_failed;
+        io.ignored += assoc_sockets_->foreign_dropped();
     }
     io.total_rbuf = rx_batch_.capacity();
     io.free_rbuf = rx_batch_.capacity();
