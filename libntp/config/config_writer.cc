@@ -26,6 +26,25 @@ std::string word(const std::string& s) {
     return needs_quotes ? "\"" + s + "\"" : s;
 }
 
+// A setvar value is its tokens joined by single spaces. The lexer has no
+// escape for '"', so a value holding one (read from `NAME="x` or `a"b`) is
+// written piece by piece, and one that starts with '"' is glued to the '='
+// as it was read. Other values are one word, quoted when needed.
+std::string setvar_value(const std::string& value) {
+    if (value.find('"') == std::string::npos) return "= " + (value == "default" ? "\"default\"" : word(value));
+    std::string out;
+    std::size_t start = 0;
+    for (bool first = true;; first = false) {
+        const std::size_t end = value.find(' ', start);
+        const std::string piece = value.substr(start, end == std::string::npos ? end : end - start);
+        const bool last = end == std::string::npos;
+        if (first) out = piece.starts_with('"') ? "=" + piece : "= " + word(piece);
+        else out += " " + (last && piece == "default" ? "\"default\"" : word(piece));
+        if (last) return out;
+        start = end + 1;
+    }
+}
+
 const char* kind_name(AssociationKind k) {
     switch (k) {
         case AssociationKind::server: return "server";
@@ -208,8 +227,7 @@ public:
 
     void misc(const NtpConfig& c) {
         for (const auto& v : c.setvars) {
-            const std::string value = v.value == "default" ? "\"default\"" : word(v.value);
-            line("setvar " + word(v.name) + " = " + value + (v.is_default ? " default" : ""));
+            line("setvar " + word(v.name) + " " + setvar_value(v.value) + (v.is_default ? " default" : ""));
         }
         for (const auto& t : c.traps) {
             std::string s = "trap " + host(t.address);
