@@ -163,7 +163,7 @@ std::string install_seccomp_filter() {
     }
     for (int family : socket_families) {
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family)));
+                              SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family), 0));
         if (rc != 0) return failed("socket", rc);
     }
     // Threads only (the resolver): a clone without CLONE_THREAD is a fork.
@@ -176,10 +176,10 @@ std::string install_seccomp_filter() {
     if (rc != 0) return failed("clone3", rc);
     // Signals to ourselves only (raise() in the SIGSYS reporter, abort()).
     rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-                          SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(getpid())));
+                          SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(getpid()), 0));
     if (rc != 0) return failed("tgkill", rc);
     // getrlimit() only, never a new limit.
-    rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, SCMP_A2(SCMP_CMP_EQ, 0));
+    rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1, SCMP_A2(SCMP_CMP_EQ, 0, 0));
     if (rc != 0) return failed("prlimit64", rc);
 
     prepare_reporter();
