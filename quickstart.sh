@@ -3,10 +3,18 @@
 #
 #   ./quickstart.sh demo     install missing build dependencies (apt-get), build,
 #                            and run `make demo` (ntpd on loopback, queried)
-#   ./quickstart.sh check    the same, then build and run every test (`make check`)
+#   ./quickstart.sh check    the same, then build and run every test (`make check`),
+#                            then the sanitizer stage (below)
 #
-# Extra ./configure options can be passed in CONFIGURE_FLAGS (CI uses
-# --enable-werror). Re-running is cheap: configure runs only once.
+# Builds go to build/ (and build-sanitizers/), out of the source tree. Extra
+# ./configure options can be passed in CONFIGURE_FLAGS (CI uses --enable-werror).
+# Re-running is cheap: configure runs only once per build directory.
+#
+# Sanitizer stage of `check` (skip it with QUICKSTART_SKIP_SANITIZERS=1): a
+# second build in build-sanitizers/ with clang, AddressSanitizer + UBSan and
+# the libFuzzer targets (CXX=clang++ --enable-sanitizers --enable-fuzzers),
+# its whole `make check`, then `make fuzz` (each fuzz target for FUZZ_SECONDS,
+# default 30). One summary line per stage; non-zero exit if any stage fails.
 set -eu
 cd "$(dirname "$0")"
 
@@ -20,6 +28,10 @@ esac
 # that has them all never calls apt-get.
 deps="build-essential autoconf automake libtool pkg-config libevent-dev libssl-dev \
 catch2 libcap-dev libcap2-bin iproute2 util-linux libseccomp-dev"
+# The sanitizer stage: clang with its compiler-rt (ASan, UBSan, libFuzzer).
+if [ "$what" = check ] && [ "${QUICKSTART_SKIP_SANITIZERS:-0}" != 1 ]; then
+    deps="$deps clang libclang-rt-14-dev"
+fi
 missing=""
 for p in $deps; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -33,25 +45,82 @@ if [ -n "$missing" ]; then
 fi
 
 [ -x configure ] || autoreconf -fi
-[ -f Makefile ] || ./configure ${CONFIGURE_FLAGS:-}
 
 jobs=$(nproc 2>/dev/null || echo 2)
-make -j"$jobs"
+# A tree configured in place (an older quickstart, or ./configure by hand) is
+# used as it is; otherwise the build goes to build/, which keeps the source
+# tree clean for the VPATH sanitizer build.
+if [ -f config.status ]; then
+    build=.
+else
+    build=build
+    mkdir -p "$build"
+    [ -f "$build/Makefile" ] || (cd "$build" && ../configure ${CONFIGURE_FLAGS:-})
+fi
+make -C "$build" -j"$jobs"
+
+# "LABEL: N passed, N failed, N skipped" from an automake test-suite.log.
+check_summary() {
+    _log=$2/test-suite.log
+    if [ ! -f "$_log" ]; then
+        echo "$1: no test-suite.log (the build failed)"
+        return
+    fi
+    _total=$(sed -n 's/^# TOTAL: *//p' "$_log" | head -n1)
+    _pass=$(sed -n 's/^# PASS: *//p' "$_log" | head -n1)
+    _skip=$(sed -n 's/^# SKIP: *//p' "$_log" | head -n1)
+    _xfail=$(sed -n 's/^# XFAIL: *//p' "$_log" | head -n1)
+    _bad=$(( ${_total:-0} - ${_pass:-0} - ${_skip:-0} - ${_xfail:-0} ))
+    echo "$1: ${_pass:-0} passed, $_bad failed, ${_skip:-0} skipped"
+}
 
 case "$what" in
-    demo) make demo ;;
+    demo) make -C "$build" demo ;;
     check)
         status=0
-        make -j"$jobs" check || status=$?
-        # One plain summary line for humans and CI.
-        if [ -f test-suite.log ]; then
-            total=$(sed -n 's/^# TOTAL: *//p' test-suite.log | head -n1)
-            pass=$(sed -n 's/^# PASS: *//p' test-suite.log | head -n1)
-            skip=$(sed -n 's/^# SKIP: *//p' test-suite.log | head -n1)
-            xfail=$(sed -n 's/^# XFAIL: *//p' test-suite.log | head -n1)
-            bad=$(( ${total:-0} - ${pass:-0} - ${skip:-0} - ${xfail:-0} ))
-            echo "check: ${pass:-0} passed, $bad failed, ${skip:-0} skipped"
+        make -C "$build" -j"$jobs" check || status=1
+        summary=$(check_summary check "$build")
+        echo "$summary"
+
+        if [ "${QUICKSTART_SKIP_SANITIZERS:-0}" != 1 ]; then
+            started=$(date +%s)
+            san=build-sanitizers
+            if [ "$build" = . ]; then
+                line="check (asan+ubsan): not run: the source tree is configured in place (make distclean, then re-run)"
+                echo "$line"
+                summary="$summary
+$line"
+                status=1
+            else
+                mkdir -p "$san"
+                san_ok=1
+                if [ ! -f "$san/Makefile" ]; then
+                    (cd "$san" && CXX=clang++ ../configure --enable-sanitizers --enable-fuzzers \
+                        ${CONFIGURE_FLAGS:-}) || san_ok=0
+                fi
+                [ "$san_ok" = 1 ] && { make -C "$san" -j"$jobs" || san_ok=0; }
+                [ "$san_ok" = 1 ] && { make -C "$san" -j"$jobs" check || status=1; }
+                [ "$san_ok" = 1 ] || status=1
+                line=$(check_summary "check (asan+ubsan)" "$san")
+                echo "$line"
+                summary="$summary
+$line"
+                if [ "$san_ok" = 1 ]; then
+                    make -C "$san" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-30}" >"$san/fuzz.log" 2>&1 || status=1
+                    cat "$san/fuzz.log"
+                    line=$(grep -E '^fuzz(_[a-z_]+)?: ' "$san/fuzz.log" || true)
+                    [ -n "$line" ] || line="fuzz: did not run (see $san/fuzz.log)"
+                else
+                    line="fuzz: not run (the sanitizer build failed)"
+                fi
+                summary="$summary
+$line"
+            fi
+            echo "quickstart: sanitizer stage took $(( $(date +%s) - started )) s"
         fi
+        # One plain summary block for humans and CI.
+        echo "== summary =="
+        echo "$summary"
         exit "$status"
         ;;
 esac
