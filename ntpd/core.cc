@@ -191,6 +191,7 @@ Core::Core(const ntp::config::NtpConfig& config, const CoreOptions& options, Cor
     if (options.hwclock_interval_s) s.hwclock_interval_s = options.hwclock_interval_s;
 
     loop_ = std::make_unique<ntp::sync::LoopFilter>(deps_.clock, lc);
+    leap_ = std::make_unique<LeapState>(config.leapfile);
     sys_.precision_log2 = options.precision_log2;
     sys_.poll_log2 = loop_->poll_log2();
     sys_.min_poll_log2 = k::min_poll_log2;
@@ -212,6 +213,7 @@ void Core::start(const timespec& now) {
                                           static_cast<std::time_t>(now.tv_sec), options_.pid);
     drift_policy_ = std::make_unique<ntp::clock::DriftWritePolicy>(steady, settings_->wander_threshold_ppm);
     system_event(SystemEvent::restart);
+    apply_leap(leap_->load(now.tv_sec, true));
     loop_events(loop_->start(0));
     sys_.frequency_ppm = loop_->frequency_ppm();
     sys_.clock_state = static_cast<ClockState>(loop_->state());
@@ -317,14 +319,19 @@ void Core::tick(const timespec& now, std::optional<double> monotonic_s) {
         own_steps_unchecked_s_ = 0;
         if (const auto jump = jump_detector_.check(ntp::clock::to_seconds(now), *monotonic_s, own_step_s)) {
             steps_total_s_ += *jump;
-            message(Severity::notice, "system clock stepped by someone else by " + signed_seconds(*jump, 6) + " s");
-            loop_->clock_jumped(local_seconds(now));
-            for (auto& e : peers_.entries()) e->filter.clear();
+            if (!leap_->take_leap_jump(*jump, now)) {  // the clock's own leap second is not a step
+                message(Severity::notice,
+                        "system clock stepped by someone else by " + signed_seconds(*jump, 6) + " s");
+                loop_->clock_jumped(local_seconds(now));
+                for (auto& e : peers_.entries()) e->filter.clear();
+            }
         }
     }
     const double local = local_seconds(now);
     const double steady = steady_seconds(now);
     loop_->tick(local);
+    apply_leap(leap_->tick(now, steady, count_leap_votes(peers_), deps_.clock));
+    if (sys_.leap != leap::alarm) sys_.leap = leap_->announcement();
 
     std::vector<std::string> log;
     std::vector<std::uint16_t> mobilized;
@@ -498,6 +505,8 @@ PacketResult Core::on_packet(const ReceivedPacket& rx) {
     const std::uint16_t packet_bits = Peer::header_tests(h, settings_->floor, settings_->ceiling);
     e->peer.set_flash(static_cast<std::uint16_t>((e->peer.flash() & ntp::sync::flash::fitness_mask) | packet_bits));
     if (packet_bits != 0) return PacketResult::accepted;  // reachable, but no time from it
+    // Timestamps within seconds of a leap may come from both sides of it.
+    if (leap_->near_leap(ntp::clock::to_seconds(rx.received_at))) return PacketResult::accepted;
 
     const NtpTime t1 = e->last_transmit;
     const NtpTime t2 = ntp::wire::resolve_era(h.receive_ts, t4);
@@ -690,8 +699,8 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
     u.now_s = local;
     u.root_delay_s = root_delay;
     u.root_dispersion_s = root_disp;
-    u.leap_insert = h.leap == 1;
-    u.leap_delete = h.leap == 2;
+    u.leap_insert = leap_->announcement() == leap::add_second;
+    u.leap_delete = leap_->announcement() == leap::delete_second;
     loop_->set_poll_limits(c.minpoll_log2, c.maxpoll_log2);
     const ntp::sync::UpdateResult ur = loop_->update(u);
     loop_events(ur.events);
@@ -731,7 +740,7 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
         sys_.sync_source = refclock ? sync_source::local : sync_source::ntp;
         sys_.sys_jitter_s = r.jitter_s;
         if (ur.outcome == ntp::sync::UpdateOutcome::adjusted) {
-            sys_.leap = (h.leap == 1 || h.leap == 2) ? h.leap : leap::none;
+            sys_.leap = leap_->announcement();
             if (!ever_synchronised_ && settings_->hwclock_interval_s)
                 next_hwclock_s_ = steady_seconds(now);  // first RTC write right away
             ever_synchronised_ = true;
@@ -888,6 +897,13 @@ void Core::record(CoreEvent event) {
 
 bool Core::event_logged(bool system) const {
     return (settings_->log_mask & (system ? log_sysevents : log_peerevents)) != 0;
+}
+
+void Core::reload_leap_file(const timespec& now) { apply_leap(leap_->load(now.tv_sec, true)); }
+
+void Core::apply_leap(const LeapActions& actions) {
+    for (const auto& m : actions.messages) message(m.severity, m.text);
+    for (const auto& [code, detail] : actions.events) system_event(code, detail);
 }
 
 void Core::system_event(SystemEvent code, const std::string& detail) {

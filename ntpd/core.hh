@@ -48,6 +48,7 @@
 #include "libntp/sync/loop_filter.hh"
 #include "libntp/sync/selection.hh"
 #include "libntp/util/log.hh"
+#include "ntpd/leap_state.hh"
 #include "ntpd/peer_manager.hh"
 #include "ntpd/resolver.hh"
 #include "ntpd/stats_files.hh"
@@ -186,6 +187,9 @@ public:
     void clear_system_event_count() { clear_event_count(0); }
     // The daemon's clock (for the kernel variables mode 6 shows).
     ntp::clock::Clock& clock() const { return deps_.clock; }
+    // Leap seconds (ntpd/leap_state.hh): mode 6 tai/leapsec/expire; SIGHUP re-reads the leapfile.
+    const LeapState& leap() const { return *leap_; }
+    void reload_leap_file(const timespec& now);
 
     // Runtime configuration (ntpq :config): one more association, handled as
     // if it had been in the file; and `unpeer` by association id, address or
@@ -219,6 +223,7 @@ private:
     void write_loopstats(const timespec& now);
     bool event_logged(bool system_event) const;
     void record(CoreEvent event);
+    void apply_leap(const LeapActions& actions);
 
     std::unique_ptr<Settings> settings_;
     CoreOptions options_;
@@ -227,6 +232,7 @@ private:
     std::unique_ptr<ntp::sync::LoopFilter> loop_;
     std::unique_ptr<StatsFiles> stats_;
     std::unique_ptr<ntp::clock::DriftWritePolicy> drift_policy_;
+    std::unique_ptr<LeapState> leap_;
     ntp::sync::ClockJumpDetector jump_detector_;
     ntp::sync::ClockHop clock_hop_;
     SystemState sys_;
