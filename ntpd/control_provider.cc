@@ -22,6 +22,9 @@ control::SystemExtras ControlProvider::system_extras() const {
     control::SystemExtras x = server_.system_extras();
     if (core_.system_state().sys_peer_assoc != 0) x.sys_peer_address = core_.sys_peer_address();
     else x.sys_peer_address.reset();
+    x.tai_offset_s = core_.leap().tai_offset_s();
+    x.leap_table_unix_s = core_.leap().table_unix_s();
+    x.leap_expire_unix_s = core_.leap().expire_unix_s();
     return x;
 }
 

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "ntpd/core_test_network.hh"
 
 using namespace ntpd;
@@ -33,6 +36,8 @@ public:
     void clear_event_count(std::uint16_t) override {}
     std::string configure(std::string_view, const ntp::io::Endpoint&) override { return "no"; }
     std::string save_config(std::string_view, const ntp::io::Endpoint&) override { return "no"; }
+    std::vector<control::UserVariable> user_variables() const override { return {}; }
+    bool write_user_variable(std::string_view, std::string_view) override { return false; }
 };
 
 }  // namespace
@@ -93,4 +98,33 @@ TEST_CASE("control provider: associations, peer and clock variables from the cor
     CHECK(cp.system().event_count == 0);
     cp.clear_event_count(net->peer.assoc_id());
     CHECK((net->peer.status_word() & 0xf0) == 0);
+}
+
+TEST_CASE("control provider: leap file variables and the announced leap") {
+    // 2016-12-31 12:00 UTC: the 2017 leap second is announced (last day).
+    char dir_template[] = "/tmp/leap-provider-XXXXXX";
+    REQUIRE(::mkdtemp(dir_template));
+    const std::string path = std::string(dir_template) + "/leap-seconds.list";
+    {
+        std::ofstream out(path);
+        out << "#$\t3676924800\n#@\t3707596800\n3644697600\t36\n3692217600\t37\n"
+               "#h\t69819b11 4add8248 4c1f2799 a5994f71 2bcf979c\n";
+    }
+    ntp::clock::SimClock::Options o;
+    o.start = {1'483'228'800 - 12 * 3600, 0};
+    ntpd::testing::SimWorld w(o);
+    w.add_server("192.0.2.1");
+    w.start("server 192.0.2.1 iburst\nleapfile " + path + "\n");
+    w.run_until(30);
+    NoServer server;
+    ControlProvider cp(*w.core, server, [&] { return w.clock.now(); });
+    const auto x = cp.system_extras();
+    CHECK(x.tai_offset_s == 36);
+    CHECK(x.leap_table_unix_s == 1'483'228'800);
+    CHECK(x.leap_expire_unix_s == 3707596800LL - 2208988800LL);
+    CHECK(cp.system().synchronised());
+    CHECK(cp.system().leap == leap::add_second);  // LI 01 in replies and mode 6
+    CHECK(w.clock.leap_armed() == ntp::clock::LeapDirection::insert);
+    CHECK(w.saw_event("TAI 37 leap 201701010000 expires 201706280000"));
+    std::filesystem::remove_all(dir_template);
 }
