@@ -596,6 +596,7 @@ void Daemon::on_signal_poll() {
                     "Received SIGHUP: reopening the log file and re-reading the keys file");
         setup_logging();
         load_keys();
+        core_->reload_leap_file(clock_->now());
         break;
     case SIGUSR1:
     case SIGUSR2: {
