@@ -16,11 +16,10 @@ interface ignore wildcard
 interface ignore all
 interface listen 127.0.0.1
 CONF
-# tos maxdist 16: a freshly started LOCAL server reports a large root
-# dispersion until its clock filter fills; B should not wait minutes for it.
+# B keeps the default maxdist (1.5 s): A's root distance must come down
+# within seconds of A synchronising to LOCAL for B to accept it.
 cat >"$HARNESS_TMP/b.conf" <<CONF
 server 127.0.0.1 iburst minpoll 3 maxpoll 4
-tos maxdist 16
 interface ignore wildcard
 interface ignore all
 interface listen 127.0.0.2
