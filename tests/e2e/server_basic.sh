@@ -23,7 +23,8 @@ echo "$out" | grep -q "^reply len=48 .* mode=4 .*origin=ok rec<xmt=yes" || fail 
 # LOCAL-only: synchronised at stratum 11 within 10 s.
 wait_for_stratum 127.0.0.1 11 10 || fail "not synchronised to LOCAL within 10 s: $(probe 127.0.0.1)"
 out=$(probe 127.0.0.1)
-echo "$out" | grep -q "li=0 vn=4 mode=4 stratum=11 .*refid=LOCL " || fail "unexpected synchronised reply: $out"
+# The refid names the system peer by address, LOCAL included (classic).
+echo "$out" | grep -q "li=0 vn=4 mode=4 stratum=11 .*refid=127.127.1.0 " || fail "unexpected synchronised reply: $out"
 
 # IPv6 loopback too.
 out=$(probe ::1)
