@@ -43,6 +43,10 @@ public:
     std::string save_config(std::string_view file_name, const ntp::io::Endpoint& from) override {
         return server_.save_config(file_name, from);
     }
+    std::vector<control::UserVariable> user_variables() const override { return server_.user_variables(); }
+    bool write_user_variable(std::string_view name, std::string_view value) override {
+        return server_.write_user_variable(name, value);
+    }
 
 private:
     Core& core_;

@@ -236,11 +236,17 @@ void ControlServer::op_read_var(Context& c) {
     }
     auto items = mode6::parse_request_items(c.text());
     if (!items) return c.error(ErrorCode::bad_format);
+    const std::vector<UserVariable> user = state_.user_variables();
     std::vector<bool> wants(system_variable_names().size(), false);
+    std::vector<bool> wants_user(user.size(), false);
     for (const auto& it : *items) {
-        auto code = find_variable(system_variable_names(), it.name);
-        if (!code) return c.error(ErrorCode::unknown_var);
-        wants[*code] = true;
+        if (auto code = find_variable(system_variable_names(), it.name)) {
+            wants[*code] = true;
+            continue;
+        }
+        auto u = std::find_if(user.begin(), user.end(), [&](const auto& v) { return v.name == it.name; });
+        if (u == user.end()) return c.error(ErrorCode::unknown_var);
+        wants_user[static_cast<std::size_t>(u - user.begin())] = true;
     }
     const SystemState& sys = state_.system();
     c.reply.status = sys.status_word();
@@ -248,20 +254,26 @@ void ControlServer::op_read_var(Context& c) {
     const SystemExtras extras = state_.system_extras();
     const SystemContext ctx(state_, sys, extras, config_.version, config_.processor, config_.os,
                             c.req.now_ntp);
+    // setvar variables come after the built-in ones, as raw name=value text.
     if (items->empty()) {
         for (std::size_t code : default_system_variables())
             if (auto s = system_item(code, ctx)) c.item(*s);
+        for (const auto& v : user)
+            if (v.is_default) c.item(v.name + "=" + v.value);
     } else {
         for (std::size_t code = 1; code < wants.size(); ++code)
             if (wants[code])
                 if (auto s = system_item(code, ctx)) c.item(*s);
+        for (std::size_t i = 0; i < user.size(); ++i)
+            if (wants_user[i]) c.item(user[i].name + "=" + user[i].value);
     }
     c.finish();
 }
 
 // Classic write_variables(): peers are never writable; of the system
 // variables only `leap` is declared writable, and a valid write to it still
-// answers UNSPEC ("really", says classic). `setvar` variables are not offered.
+// answers UNSPEC ("really", says classic). `setvar` variables take the new
+// value; items before a failing one stay written, as in classic.
 void ControlServer::op_write_var(Context& c) {
     if (c.request.assoc_id != 0) return c.error(ErrorCode::permission);
     c.reply.status = state_.system().status_word();
@@ -269,7 +281,14 @@ void ControlServer::op_write_var(Context& c) {
     if (!items) return c.error(ErrorCode::bad_format);
     for (const auto& it : *items) {
         auto code = find_variable(system_variable_names(), it.name);
-        if (!code) return c.error(ErrorCode::unknown_var);
+        if (!code) {
+            const auto user = state_.user_variables();
+            if (std::none_of(user.begin(), user.end(), [&](const auto& v) { return v.name == it.name; }))
+                return c.error(ErrorCode::unknown_var);
+            if (!it.value) return c.error(ErrorCode::bad_format);
+            state_.write_user_variable(it.name, *it.value);
+            continue;
+        }
         if (it.name != "leap") return c.error(ErrorCode::permission);
         auto value = it.value ? parse_long(*it.value) : std::nullopt;
         if (!value) return c.error(ErrorCode::bad_format);

@@ -460,6 +460,28 @@ TEST_CASE("control: authenticated CONFIGURE, SAVECONFIG, WRITEVAR", "[control]")
                           .key = 1})) == 1);
 }
 
+TEST_CASE("control: setvar variables are read and written like classic ext_sys_var", "[control]") {
+    Harness t;
+    t.state.user_vars = {{"site", "rack 4", true}, {"owner", "noc", false}};
+    // Default list: built-ins first, then the `default` setvar variables as raw text.
+    const auto all = text_of(t.ask({}));
+    CHECK(all.find("site=rack 4") != std::string::npos);
+    CHECK(all.find("owner=") == std::string::npos);
+    CHECK(text_of(t.ask({.text = "owner,stratum"})) == "stratum=3, owner=noc\r\n");
+
+    // WRITEVAR needs the controlkey, changes existing variables only.
+    CHECK(error_of(t.ask({.op = m6::Opcode::write_var, .text = "owner=ops"})) == 1);
+    CHECK(t.state.user_vars[1].value == "noc");
+    const auto ok = t.ask({.op = m6::Opcode::write_var, .text = "owner=ops", .key = 1});
+    REQUIRE(ok.size() == 1);
+    CHECK_FALSE(m6::decode_message(ok[0])->header.error);
+    CHECK(text_of(ok).empty());
+    CHECK(t.state.user_vars[1].value == "ops");
+    CHECK(error_of(t.ask({.op = m6::Opcode::write_var, .text = "newvar=1", .key = 1})) == 5);
+    CHECK(error_of(t.ask({.op = m6::Opcode::write_var, .text = "owner", .key = 1})) == 2);
+    CHECK(t.state.user_vars.size() == 2);
+}
+
 TEST_CASE("control: authenticated reads reset event counters", "[control]") {
     Harness t;
     t.ask({});

@@ -37,6 +37,13 @@ struct SystemExtras {
     double wander_threshold_ppm = 0;    // `clk_wander_threshold`
 };
 
+// A `setvar name = value [default]` variable, shown as the raw text name=value.
+struct UserVariable {
+    std::string name;
+    std::string value;
+    bool is_default = false;
+};
+
 // One association, as READVAR / READSTAT with an association ID show it.
 struct PeerVariables {
     std::uint16_t assoc_id = 0;
@@ -269,6 +276,12 @@ public:
     // An authenticated `saveconfig NAME` (a plain file name, no directory).
     // Returns the reply text, e.g. "Configuration saved to NAME".
     virtual std::string save_config(std::string_view file_name, const ntp::io::Endpoint& from) = 0;
+
+    // `setvar` variables: READVAR shows them (the `default` ones in the
+    // default list) and an authenticated WRITEVAR may change their values.
+    virtual std::vector<UserVariable> user_variables() const = 0;
+    // false: `name` is not a setvar variable.
+    virtual bool write_user_variable(std::string_view name, std::string_view value) = 0;
 };
 
 }  // namespace ntpd::control

@@ -143,6 +143,16 @@ public:
     std::string save_config(std::string_view name, const ntp::io::Endpoint&) override {
         return "Configuration saved to " + std::string(name);
     }
+    std::vector<UserVariable> user_variables() const override { return user_vars; }
+    bool write_user_variable(std::string_view name, std::string_view value) override {
+        for (auto& v : user_vars)
+            if (v.name == name) {
+                v.value = std::string(value);
+                return true;
+            }
+        return false;
+    }
+    std::vector<UserVariable> user_vars;
 
     SystemState sys;
     SystemExtras extras;

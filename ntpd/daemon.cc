@@ -143,6 +143,23 @@ struct ServerSocket {
     std::uint64_t ignored = 0;  // arrived on a drop socket
 };
 
+// What ntpq's :config changes in the running daemon.
+class DaemonRuntimeTarget final : public RuntimeTarget {
+public:
+    DaemonRuntimeTarget(Core& core, RestrictList& restrictions, std::function<timespec()> now)
+        : core_(core), restrictions_(restrictions), now_(std::move(now)) {}
+    void add_association(const ntp::config::Association& a) override { core_.add_association(a, now_()); }
+    bool unpeer(std::string_view target) override { return core_.unpeer(target, now_()); }
+    void add_restriction(const ntp::config::RestrictEntry& entry) override {
+        add_config_entry(entry, {}, restrictions_);
+    }
+
+private:
+    Core& core_;
+    RestrictList& restrictions_;
+    std::function<timespec()> now_;
+};
+
 class Daemon final : public ServerView {
 public:
     Daemon(const Options& options, Log& log)
@@ -211,6 +228,8 @@ private:
     std::optional<int> hwclock_interval_s_;
     std::unique_ptr<AssociationSockets> assoc_sockets_;
     std::unique_ptr<Core> core_;
+    std::unique_ptr<DaemonRuntimeTarget> runtime_target_;
+    std::unique_ptr<RuntimeConfig> runtime_config_;
     std::unique_ptr<DaemonControl> control_;
 
     ntp::io::EventHandle tick_timer_;
@@ -516,7 +535,10 @@ void Daemon::setup_core() {
     core_ = std::make_unique<Core>(config_, co, deps);
     responder_->set_peer_lookup([this](const Endpoint& e) { return core_->is_configured_peer(e); });
 
-    control_ = std::make_unique<DaemonControl>(*core_, *this, keys_, config_,
+    runtime_target_ = std::make_unique<DaemonRuntimeTarget>(*core_, restrictions_,
+                                                            [this] { return clock_->now(); });
+    runtime_config_ = std::make_unique<RuntimeConfig>(config_, *runtime_target_);
+    control_ = std::make_unique<DaemonControl>(*core_, *this, keys_, config_, runtime_config_.get(), &log_,
                                                [this] { return clock_->now(); });
 }
 

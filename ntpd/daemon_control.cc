@@ -26,6 +26,38 @@ void ShellControlState::clear_event_count(std::uint16_t assoc_id) {
     core_.clear_event_count(assoc_id);
 }
 
+std::string ShellControlState::configure(std::string_view line, const ntp::io::Endpoint& from) {
+    if (runtime_ == nullptr) return "runtime configuration is not available";
+    const auto outcome = runtime_->configure(line);
+    if (log_ != nullptr)
+        log_->notice(ntp::util::Subsystem::config, "ntpq config from " + from.addr.to_string() + ": " +
+                                                       std::string(line) + ": " + outcome.reply);
+    return outcome.reply;
+}
+
+std::string ShellControlState::save_config(std::string_view file_name, const ntp::io::Endpoint& from) {
+    if (runtime_ == nullptr) return "saveconfig prohibited, no saveconfigdir configured";
+    const timespec now = core_.clock().now();
+    std::tm local{};
+    localtime_r(&now.tv_sec, &local);
+    const auto outcome = runtime_->save_config(file_name, local);
+    if (log_ != nullptr)
+        log_->notice(ntp::util::Subsystem::config, "saveconfig from " + from.addr.to_string() + ": " +
+                                                       outcome.reply);
+    return outcome.reply;
+}
+
+std::vector<control::UserVariable> ShellControlState::user_variables() const {
+    std::vector<control::UserVariable> out;
+    if (runtime_ != nullptr)
+        for (const auto& v : runtime_->variables()) out.push_back({v.name, v.value, v.is_default});
+    return out;
+}
+
+bool ShellControlState::write_user_variable(std::string_view name, std::string_view value) {
+    return runtime_ != nullptr && runtime_->write_variable(name, value);
+}
+
 namespace {
 std::array<std::uint8_t, 32> fresh_secret() {
     std::array<std::uint8_t, 32> s{};
@@ -35,8 +67,9 @@ std::array<std::uint8_t, 32> fresh_secret() {
 }  // namespace
 
 DaemonControl::DaemonControl(Core& core, const ServerView& server, const ntp::auth::KeyStore& keys,
-                             const ntp::config::NtpConfig& config, std::function<timespec()> now)
-    : shell_(core, server),
+                             const ntp::config::NtpConfig& config, RuntimeConfig* runtime,
+                             ntp::util::Log* log, std::function<timespec()> now)
+    : shell_(core, server, runtime, log),
       state_(std::make_unique<ControlProvider>(core, shell_, std::move(now))),
       auth_(keys) {
     auto sc = control::host_server_config(std::string("ntpd ") + PACKAGE_VERSION + " (" +

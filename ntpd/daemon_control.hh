@@ -17,17 +17,22 @@
 #include "libntp/auth/key_store.hh"
 #include "libntp/config/ntp_config.hh"
 #include "libntp/io/udp_socket.hh"
+#include "libntp/util/log.hh"
 #include "ntpd/control_auth.hh"
 #include "ntpd/control_provider.hh"
 #include "ntpd/control_server.hh"
 #include "ntpd/core.hh"
+#include "ntpd/runtime_config.hh"
 #include "ntpd/server_view.hh"
 
 namespace ntpd {
 
 class ShellControlState final : public control::ControlState {
 public:
-    ShellControlState(Core& core, const ServerView& server) : core_(core), server_(server) {}
+    // `runtime` may be null: then :config, saveconfig and writevar are
+    // refused. Runtime changes are logged to `log` (may be null).
+    ShellControlState(Core& core, const ServerView& server, RuntimeConfig* runtime, ntp::util::Log* log)
+        : core_(core), server_(server), runtime_(runtime), log_(log) {}
 
     const SystemState& system() const override { return core_.system_state(); }
     control::SystemExtras system_extras() const override;
@@ -48,23 +53,24 @@ public:
         return server_.restrictions();
     }
     void clear_event_count(std::uint16_t assoc_id) override;
-    std::string configure(std::string_view, const ntp::io::Endpoint&) override {
-        return "runtime configuration is not supported";
-    }
-    std::string save_config(std::string_view, const ntp::io::Endpoint&) override {
-        return "saveconfig is not supported";
-    }
+    std::string configure(std::string_view line, const ntp::io::Endpoint& from) override;
+    std::string save_config(std::string_view file_name, const ntp::io::Endpoint& from) override;
+    std::vector<control::UserVariable> user_variables() const override;
+    bool write_user_variable(std::string_view name, std::string_view value) override;
 
 private:
     Core& core_;
     const ServerView& server_;
+    RuntimeConfig* runtime_;
+    ntp::util::Log* log_;
 };
 
 class DaemonControl {
 public:
     // `now` reads the daemon's clock. All references must outlive this.
     DaemonControl(Core& core, const ServerView& server, const ntp::auth::KeyStore& keys,
-                  const ntp::config::NtpConfig& config, std::function<timespec()> now);
+                  const ntp::config::NtpConfig& config, RuntimeConfig* runtime,
+                  ntp::util::Log* log, std::function<timespec()> now);
 
     // Reply datagrams for one mode 6 request (empty: send nothing).
     std::vector<std::vector<std::uint8_t>> handle(const ntp::io::Datagram& d,

@@ -909,6 +909,7 @@ void Session::cmd_config(const std::vector<Arg>& args, std::ostream& out) {
     if (r.code != 0) return;
     std::string resp(r.text());
     if (!resp.empty() && resp.back() == '\n') resp.pop_back();
+    if (!resp.empty() && resp.back() == '\r') resp.pop_back();
     resp = resp.substr(0, resp.find('\0'));
     int col = -1;
     if (std::sscanf(resp.c_str(), "column %d syntax error", &col) == 1 && col >= 0 &&
