@@ -45,6 +45,15 @@ Peer::Peer(std::uint16_t assoc_id, PeerConfig config, double now_s, double first
     hpoll_ = config_.minpoll_log2;
     next_poll_s_ = now_s + first_poll_s;
     if (config_.kind == PeerKind::pool_prototype) header_.refid = ntp::wire::RefId::from_ascii("POOL");
+    // A reference clock shows its (fudged) stratum and refid from the start,
+    // as classic's refclock_newpeer does (ntpq: LOCAL(0) .LOCL. 10 l).
+    if (config_.kind == PeerKind::refclock_local) {
+        header_.stratum = static_cast<std::uint8_t>(std::clamp(config_.fudge_stratum, 0, 15));
+        header_.refid.bytes = {static_cast<std::uint8_t>(config_.fudge_refid >> 24),
+                               static_cast<std::uint8_t>(config_.fudge_refid >> 16),
+                               static_cast<std::uint8_t>(config_.fudge_refid >> 8),
+                               static_cast<std::uint8_t>(config_.fudge_refid)};
+    }
 }
 
 std::uint8_t Peer::hmode() const {

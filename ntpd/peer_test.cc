@@ -191,3 +191,12 @@ TEST_CASE("burst: a reachable peer sends min(2^(hpoll-minpoll), 8) packets per p
     CHECK(d.sends[3] == 69);
     CHECK(d.sends[4] == 71);
 }
+
+TEST_CASE("a LOCAL clock shows its fudged stratum and refid before its first sample") {
+    PeerConfig c;
+    c.kind = PeerKind::refclock_local;
+    c.fudge_stratum = 10;
+    Peer p(1, c, 0.0, 1.0);
+    CHECK(p.header().stratum == 10);
+    CHECK(p.header().refid.is("LOCL"));
+}
