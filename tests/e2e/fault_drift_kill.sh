@@ -90,6 +90,8 @@ for d in $(od -An -v -tu1 -N5 /dev/urandom); do
     kill -KILL "$SERVER_PID"
     wait "$SERVER_PID" 2>/dev/null
     HARNESS_PIDS=$kept_pids
+    # server_start waits for "Listen normally" in this file: a fresh one.
+    rm -f "$SERVER_LOG"
     check_whole "ntpd run $runs"
     [ "$(cat "$drift")" = "$want" ] || fail "run $runs: drift file changed from $want to $(cat "$drift")"
     [ -e "$state/ntpd.pid" ] || fail "run $runs: expected the stale pid file to remain after kill -9"
