@@ -669,8 +669,12 @@ void Core::clock_select(const timespec& now) {
 }
 
 void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, const timespec& now) {
-    if (sp.filter.epoch_s() <= sp.used_epoch_s) return;  // nothing new since the last update
-    sp.used_epoch_s = sp.filter.epoch_s();
+    // Classic sys_epoch: only a system peer sample newer than the one the
+    // last update used (from whichever peer) updates the clock, so the
+    // discipline sees its measurements in time order even when the system
+    // peer changes.
+    if (sp.filter.epoch_s() <= sys_epoch_s_) return;
+    sys_epoch_s_ = sp.filter.epoch_s();
     const double local = local_seconds(now);
     const Peer& p = sp.peer;
     const PeerConfig& c = p.config();
@@ -689,12 +693,19 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
     // system peer's sample measured it (its raw measurement feeds the
     // frequency estimate at sample_time_s).
     u.offset_s = loop_->refer_offset(r.offset_s, local, sp.filter.epoch_s());
-    // A training update in the middle of the system peer's burst (see
-    // process_sample) takes its own sample, not the combination: the other
-    // sources were last heard at their own bursts' ends, and early on, while
-    // every distance is still wide, the combination can include a source
-    // the intersection will reject a few seconds later.
-    if (sp.peer.burst_remaining() > 0 && !loop_->sort_filters()) u.offset_s = sp.filter.offset_s();
+    // While the discipline is still training its frequency, updates take the
+    // system peer's own sample, not the combination: the other sources were
+    // last heard up to a poll or a burst ago, and referring their offsets to
+    // now with a frequency still tens of ppm off puts milliseconds of error
+    // into the combination (WAN sim: -2.6 ms at 77 s, which the frequency
+    // estimate then followed). Early on, while every distance is still wide,
+    // the combination can also include a source the intersection will reject
+    // a few seconds later. And a step is one measurement, not an average:
+    // when the servers' time jumps (an unannounced leap second) their
+    // filters change over at different polls, and a combination of before
+    // and after values would step the clock by a fraction of the jump and
+    // then again by the rest.
+    if (!loop_->sort_filters() || loop_->beyond_step_threshold(u.offset_s)) u.offset_s = sp.filter.offset_s();
     u.sample_time_s = sp.filter.epoch_s();
     u.now_s = local;
     u.root_delay_s = root_delay;
@@ -777,7 +788,6 @@ void Core::handle_step(const timespec& now) {
         if (e->peer.config().kind == PeerKind::pool_prototype) continue;
         e->peer.restart(steady, 1.0 + (deps_.random.next_u32() & 0xff) / 256.0);
         e->filter.clear();
-        e->used_epoch_s = -1e300;
     }
     sys_.leap = leap::alarm;
     sys_.stratum = stratum_unsynchronised;
@@ -788,6 +798,7 @@ void Core::handle_step(const timespec& now) {
     sys_.sys_peer_assoc = 0;
     sys_.sync_source = sync_source::unspec;
     sys_peer_id_ = 0;
+    sys_epoch_s_ = -1e300;
     orphan_ = false;
     clock_hop_ = {};
     orphan_wait_start_s_ = steady;

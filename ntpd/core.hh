@@ -247,6 +247,7 @@ private:
     double own_steps_unchecked_s_ = 0; // our steps the jump detector has not been told of
     double orphan_wait_start_s_ = 0;  // steady time orphanwait counts from
     double sys_update_local_s_ = 0;   // local time of the last clock update
+    double sys_epoch_s_ = -1e300;     // filter epoch of the sample that update used
     double sys_rootdisp_base_s_ = 0;  // root dispersion at that update
     double last_tick_steady_s_ = -1;
     std::optional<double> next_hwclock_s_;

@@ -36,7 +36,6 @@ struct PeerEntry {
     ntp::wire::NtpTime last_transmit;  // T1 of the outstanding request, full time
     int pool = -1;                     // index of the pool it belongs to (members and prototype)
     double root_distance_s = 16;       // as of the last selection
-    double used_epoch_s = -1e300;      // filter epoch last handed to the discipline
 };
 
 class PeerManager {

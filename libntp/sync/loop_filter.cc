@@ -118,15 +118,22 @@ double LoopFilter::interpolate(double time_s, double CorrectionPoint::*field) co
 
 double LoopFilter::refer_offset(double offset_s, double from_time_s, double to_time_s) const {
     if (corrections_.empty()) return offset_s;
-    auto phase_at = [&](double t) {
-        double p = interpolate(t, &CorrectionPoint::phase_s);
-        // Beyond the last bookkeeping point the in-flight slew keeps going.
+    auto total_at = [&](double t) {
+        double c = interpolate(t, &CorrectionPoint::total_s);
+        // Beyond the last bookkeeping point the in-flight slew and the
+        // frequency keep going.
         const double ahead = t - correction_time_s_;
         if (ahead > 0)
-            p += std::copysign(std::min(std::fabs(slew_left_s_), slew_rate * ahead), slew_left_s_);
-        return p;
+            c += std::copysign(std::min(std::fabs(slew_left_s_), slew_rate * ahead), slew_left_s_) +
+                 freq_ppm_ * 1e-6 * ahead;
+        return c;
     };
-    return offset_s - (phase_at(to_time_s) - phase_at(from_time_s));
+    // Everything applied in between comes off; what the clock itself did
+    // meanwhile is predicted with today's frequency estimate. While the
+    // frequency was constant this is just the phase corrections; after the
+    // estimate moved (start-up, a step) it keeps an early sample from
+    // carrying the old frequency's error into the present.
+    return offset_s - (total_at(to_time_s) - total_at(from_time_s)) + freq_ppm_ * 1e-6 * (to_time_s - from_time_s);
 }
 
 bool LoopFilter::exceeds_step(double offset_s) const {

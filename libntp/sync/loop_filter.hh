@@ -138,6 +138,10 @@ public:
     // timescale. The next offsets are then judged by the classic rules.
     void clock_jumped(double now_s);
 
+    // Whether update() would treat this offset as beyond the step threshold
+    // (tinker step / stepfwd / stepback; never when they are 0).
+    bool beyond_step_threshold(double offset_s) const { return exceeds_step(offset_s); }
+
     // Poll limits of the current system peer.
     void set_poll_limits(int min_poll_log2, int max_poll_log2) { poll_.set_limits(min_poll_log2, max_poll_log2); }
 

@@ -377,3 +377,25 @@ TEST_CASE("loop: filters stay unsorted during the clamp and until trained") {
     }
     CHECK(b.loop.sort_filters());
 }
+
+TEST_CASE("loop: refer_offset predicts the clock with today's frequency, not the one it had") {
+    // A clock 20 ppm fast, no drift file: the first updates move the
+    // frequency a long way. An offset measured back then, referred to now,
+    // must match what the clock shows now (noiseless here) even though the
+    // frequency correction changed in between.
+    LoopConfig cfg;
+    Bench b(clock_with(0.002, 20), cfg);
+    b.loop.start(b.local());
+    b.measure();
+    const double t0 = b.local();
+    const double offset_t0 = -b.clock.error_s();
+    for (int i = 0; i < 6; ++i) {
+        b.run(16);
+        b.measure();
+    }
+    b.run(40);
+    REQUIRE(b.loop.frequency_ppm() == Approx(-20).margin(0.5));
+    const double now = b.local();
+    // Within what the remaining frequency error (< 0.5 ppm) makes over 140 s.
+    CHECK(b.loop.refer_offset(offset_t0, t0, now) == Approx(-b.clock.error_s()).margin(1e-4));
+}
