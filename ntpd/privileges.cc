@@ -80,6 +80,17 @@ std::string drop_privileges(const DropOptions& options) {
         if (chroot(options.jaildir->c_str()) != 0) return errno_text("Cannot chroot() to jail");
         if (chdir("/") != 0) return errno_text("Cannot chdir() to root after chroot()");
     }
+#ifdef HAVE_LIBCAP
+    if (options.user || options.jaildir) {
+        // The bounding set too, while we still may (CAP_SETPCAP): nothing
+        // exec'd later could gain more than CAP_SYS_TIME back.
+        for (cap_value_t cap = 0; cap <= 63; ++cap) {
+            if (options.keep_sys_time && cap == CAP_SYS_TIME) continue;
+            if (prctl(PR_CAPBSET_READ, cap, 0L, 0L, 0L) != 1) continue;  // absent or gone
+            if (prctl(PR_CAPBSET_DROP, cap, 0L, 0L, 0L) != 0) return errno_text("prctl(PR_CAPBSET_DROP)");
+        }
+    }
+#endif
     if (options.user) {
         const RunAs& r = *options.user;
         // Keep the permitted set across setuid() so CAP_SYS_TIME survives.

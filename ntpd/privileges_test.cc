@@ -60,6 +60,7 @@ TEST_CASE("dropping to an unprivileged user keeps only CAP_SYS_TIME", "[privileg
         return;
     }
     bool had_sys_time = (std::stoull(status_field("CapEff:"), nullptr, 16) >> 25) & 1;
+    bool bnd_had_sys_time = (std::stoull(status_field("CapBnd:"), nullptr, 16) >> 25) & 1;
     // In a child, so the test program keeps its own identity.
     pid_t pid = fork();
     REQUIRE(pid >= 0);
@@ -72,7 +73,9 @@ TEST_CASE("dropping to an unprivileged user keeps only CAP_SYS_TIME", "[privileg
         unsigned long long eff = std::stoull(status_field("CapEff:"), nullptr, 16);
         unsigned long long prm = std::stoull(status_field("CapPrm:"), nullptr, 16);
         unsigned long long want = had_sys_time ? (1ULL << 25) : 0;
+        unsigned long long bnd = std::stoull(status_field("CapBnd:"), nullptr, 16);
         if (eff != want || prm != want) _exit(12);
+        if (bnd != (bnd_had_sys_time ? (1ULL << 25) : 0)) _exit(14);  // bounding set: CAP_SYS_TIME only
         // Cannot go back to root.
         if (setuid(0) == 0) _exit(13);
         _exit(0);
@@ -98,6 +101,7 @@ TEST_CASE("without keeping CAP_SYS_TIME nothing is kept", "[privileges]") {
         if (!o.user || !ntpd::drop_privileges(o).empty()) _exit(10);
         if (std::stoull(status_field("CapEff:"), nullptr, 16) != 0) _exit(12);
         if (std::stoull(status_field("CapPrm:"), nullptr, 16) != 0) _exit(13);
+        if (std::stoull(status_field("CapBnd:"), nullptr, 16) != 0) _exit(14);
         _exit(0);
     }
     int status = 0;
