@@ -531,17 +531,11 @@ void Core::process_sample(PeerEntry& e, const ntp::sync::Sample& s, const timesp
     // The discipline decides when filters may delay-sort: not during the
     // start-up clamp, nor before its frequency has been trained.
     const bool settled = loop_->sort_filters();
-    // Popcorn suppression assumes a loop that tracks the source. Before that
-    // (start, after a step) the offsets legitimately walk away by the
-    // untrained frequency error between polls, and in an unsorted register a
-    // suppressed stage sits at the front with MAXDISP for three polls - the
-    // peer fails the distance test and the loop goes without updates just
-    // when it needs them most. The filter judges a spike only within
-    // 2^(poll+1) s of the last sample; a poll exponent that makes that window
-    // vanish turns the suppressor off.
-    constexpr int no_popcorn_poll_log2 = -30;
-    const int popcorn_poll_log2 = settled ? e.peer.hpoll_log2() : no_popcorn_poll_log2;
-    const auto outcome = e.filter.add(s, local, popcorn_poll_log2, settled);
+    // Nor may it suppress popcorn spikes before then (clock_filter.hh).
+    ntp::sync::FilterMode mode;
+    mode.sort_by_distance = settled;
+    mode.suppress_spikes = settled;
+    const auto outcome = e.filter.add(s, local, e.peer.hpoll_log2(), mode);
     if (outcome == ntp::sync::FilterOutcome::popcorn) {
         peer_event(e, PeerEvent::popcorn, signed_seconds(s.offset_s, 6) + " s");
         return;

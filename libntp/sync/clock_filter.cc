@@ -52,8 +52,7 @@ void ClockFilter::add_dummy(double now_s) {
     dispersion_s_ = disp;
 }
 
-FilterOutcome ClockFilter::add(const Sample& sample, double now_s, int poll_log2,
-                               bool sort_by_distance) {
+FilterOutcome ClockFilter::add(const Sample& sample, double now_s, int poll_log2, FilterMode mode) {
     if (!std::isfinite(sample.offset_s) || !std::isfinite(sample.delay_s) ||
         !std::isfinite(sample.dispersion_s) || !std::isfinite(now_s) || sample.delay_s < 0 ||
         sample.dispersion_s < 0)
@@ -66,7 +65,8 @@ FilterOutcome ClockFilter::add(const Sample& sample, double now_s, int poll_log2
     // dispersion to drop below maxdist (so the early, slewing samples of an
     // iburst are never mistaken for spikes).
     const double recent_s = 2.0 * std::ldexp(1.0, poll_log2);
-    const bool spike = has_sample_ && !last_was_popcorn_ && dispersion_s_ < c::max_distance_s &&
+    const bool spike = mode.suppress_spikes && has_sample_ && !last_was_popcorn_ &&
+                       dispersion_s_ < c::max_distance_s &&
                        std::fabs(sample.offset_s - offset_s_) > c::popcorn_gate * jitter_s_ &&
                        now_s - epoch_s_ < recent_s;
     if (spike) fresh.dispersion_s = c::max_dispersion_s;  // kept in the register, never used
@@ -87,7 +87,7 @@ FilterOutcome ClockFilter::add(const Sample& sample, double now_s, int poll_log2
         else
             dist[i] = s.delay_s;
     }
-    if (sort_by_distance) {
+    if (mode.sort_by_distance) {
         for (int i = 1; i < c::filter_stages; ++i)  // stable insertion sort: ties keep age order
             for (int k = i; k > 0 && dist[k] < dist[k - 1]; --k) {
                 std::swap(dist[k], dist[k - 1]);

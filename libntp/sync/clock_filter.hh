@@ -16,7 +16,9 @@
 //  * Popcorn spike: a new sample whose offset differs from the current peer
 //    offset by more than 3 x jitter (and that follows the previous sample
 //    within two poll intervals) is discarded once; a second one in a row is
-//    accepted because the level has really moved.
+//    accepted because the level has really moved. The caller can turn the
+//    suppressor off (FilterMode::suppress_spikes) while its loop does not
+//    track the source yet.
 //  * A best sample no newer than the last one used is not handed on again.
 // Nothing here can fail or throw on hostile input: NaN/inf samples are
 // rejected by add().
@@ -39,13 +41,30 @@ enum class FilterOutcome : std::uint8_t {
 
 const char* to_string(FilterOutcome outcome);
 
+// How the discipline wants the register used for one sample.
+struct FilterMode {
+    // Pick the least-distance stage (else the newest): off during the
+    // discipline's start-up clamp (classic) and while it trains.
+    bool sort_by_distance = true;
+    // Popcorn suppression. It assumes a loop that tracks the source: before
+    // that (start, after a step) offsets legitimately walk away by the
+    // untrained frequency error between polls, and in an unsorted register a
+    // suppressed stage would sit in front with MAXDISP, so the peer would
+    // fail the distance test just when the loop needs updates most.
+    bool suppress_spikes = true;
+};
+
 class ClockFilter {
 public:
     explicit ClockFilter(double precision_s = 1e-6);
 
     // Shift a sample in. `poll_log2` is the association's host poll, used for
     // the popcorn recency window.
-    FilterOutcome add(const Sample& sample, double now_s, int poll_log2, bool sort_by_distance);
+    FilterOutcome add(const Sample& sample, double now_s, int poll_log2, FilterMode mode);
+    // Same, with spike suppression on.
+    FilterOutcome add(const Sample& sample, double now_s, int poll_log2, bool sort_by_distance) {
+        return add(sample, now_s, poll_log2, FilterMode{sort_by_distance, true});
+    }
 
     // The reach register went to zero: shift in a dummy stage with
     // MAXDISPERSE so the association's distance grows (RFC 5905 poll()).

@@ -55,6 +55,20 @@ TEST_CASE("filter: a popcorn spike is discarded once, then a persistent level is
     CHECK(f.offset_s() == 0.05);
 }
 
+TEST_CASE("filter: with spike suppression off, a jump is taken at once") {
+    ClockFilter on(1e-9), off(1e-9);
+    double t = 0;
+    for (int i = 0; i < 8; ++i, t += 64) {
+        on.add(smp(1e-5 * (i % 3), 0.001, 1e-6), t, 6, FilterMode{true, true});
+        off.add(smp(1e-5 * (i % 3), 0.001, 1e-6), t, 6, FilterMode{true, true});
+    }
+    // The same history, the same spike: only the mode differs.
+    CHECK(on.add(smp(0.05, 0.0005, 1e-6), t, 6, FilterMode{true, true}) == FilterOutcome::popcorn);
+    CHECK(off.add(smp(0.05, 0.0005, 1e-6), t, 6, FilterMode{true, false}) == FilterOutcome::new_sample);
+    CHECK(off.offset_s() == 0.05);
+    CHECK(on.offset_s() != 0.05);
+}
+
 TEST_CASE("filter: rejects non-finite samples, dummies make the distance grow, clear forgets") {
     ClockFilter f;
     CHECK(f.add(smp(std::nan(""), 0.01), 0, 6, true) == FilterOutcome::rejected);
