@@ -8,6 +8,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -59,8 +62,9 @@ public:
         const ntp::io::Endpoint from = to;
         world_.at(arrive + s.hold_s + back, [this, request, from, index, arrive] {
             const ServerModel& m = world_.server(index);
-            const auto t2 = true_time(arrive).add_seconds(m.clock_offset_s);
+            const auto t2 = true_time(arrive).add_seconds(m.clock_offset_s + utc_shift_s(arrive));
             ntp::wire::NtpHeader h;
+            h.leap = static_cast<ntp::wire::LeapIndicator>(leap_bits(arrive));
             h.version = request.version;
             h.mode = ntp::wire::Mode::server;
             h.stratum = static_cast<std::uint8_t>(m.stratum);
@@ -85,12 +89,22 @@ public:
     void release(std::uint16_t) override {}
 
     void set_servers(int n) { servers_ = n; }
+    // The servers keep UTC through a leap second inserted when true time
+    // reaches `true_s` (their clocks repeat a second), announcing it with
+    // LI 01 in the day before (when `announce`).
+    void set_leap(double true_s, bool announce) {
+        leap_at_s_ = true_s;
+        announce_leap_ = announce;
+    }
+    double utc_shift_s(double true_s) const { return leap_at_s_ >= 0 && true_s >= leap_at_s_ ? -1.0 : 0.0; }
+    int leap_bits(double true_s) const {
+        return announce_leap_ && true_s >= leap_at_s_ - 86400 && true_s < leap_at_s_ ? 1 : 0;
+    }
     std::uint64_t sent() const { return sent_; }
 
 private:
     ntp::wire::NtpTime true_time(double true_s) const {
-        const timespec start{1'700'000'000, 0};
-        return ntp::wire::NtpTime::from_timespec(start).add_seconds(true_s);
+        return ntp::wire::NtpTime::from_timespec(world_.clock().true_now()).add_seconds(true_s - world_.true_s());
     }
     double exponential(double mean_s) {
         if (mean_s <= 0) return 0;
@@ -102,6 +116,8 @@ private:
     ntpd::Core* core_ = nullptr;
     int servers_ = 0;
     std::uint64_t sent_ = 0;
+    double leap_at_s_ = -1;
+    bool announce_leap_ = false;
 };
 
 struct Figures {
@@ -118,6 +134,7 @@ struct Figures {
     // seconds it was the system peer / a survivor / marked a falseticker.
     std::vector<int> sys_peer_s, survivor_s, falseticker_s;
     std::vector<std::string> events;
+    std::size_t leaps = 0;  // leap seconds the clock executed
 };
 
 struct Scenario {
@@ -129,6 +146,11 @@ struct Scenario {
     double extra_from_s = -1, extra_to_s = -1;
     double judge_from_s = 300;             // selection tallies from here on
     std::string extra_conf;
+    // Leap and fault scenarios (core_sim_faults below): the servers' leap
+    // second (true s, -1 none) and a hook run after every second's tick.
+    double server_leap_at_s = -1;
+    bool servers_announce_leap = true;
+    std::function<void(int t, World& world, ntpd::Core& core)> each_second;
 };
 
 // Runs the core through the scenario; measures the clock error every second.
@@ -145,6 +167,7 @@ Figures run_core(const Scenario& sc) {
 
     CoreBridge bridge(world, 7);
     bridge.set_servers(static_cast<int>(sc.servers.size()));
+    bridge.set_leap(sc.server_leap_at_s, sc.servers_announce_leap);
     WorldRandom random(world);
     NoResolver resolver;
     ntpd::CoreOptions options;
@@ -172,7 +195,9 @@ Figures run_core(const Scenario& sc) {
             if (trace) std::printf("%6d %s\n", t, ev.text.c_str());
             f.events.push_back(std::move(ev.text));
         }
-        const double err = std::fabs(world.clock().error_s());
+        if (sc.each_second) sc.each_second(t, world, core);
+        // Against UTC, which the servers keep (it repeats a second at a leap).
+        const double err = std::fabs(world.clock().error_s() - bridge.utc_shift_s(world.true_s()));
         if (trace && (t < 1200 || t % 60 == 0))
             std::printf("%6d error %+.6f s  state %d poll %d\n", t, world.clock().error_s(),
                         static_cast<int>(core.loop().state()), core.loop().poll_log2());
@@ -204,6 +229,7 @@ Figures run_core(const Scenario& sc) {
     f.rms_s = samples ? std::sqrt(sum_sq / samples) : 0;
     f.packets = bridge.sent();
     f.steps = world.clock().steps().size();
+    f.leaps = world.clock().leaps().size();
     f.final_error_s = world.clock().error_s();
     f.has_sys_peer = core.system_state().sys_peer_assoc != 0;
     std::printf("core sim %-11s: within 1 ms after %6.0f s, within 100 us after %6.0f s, "
@@ -330,5 +356,190 @@ TEST_CASE("core sim: one hour outage, holdover") {
     CHECK(f.steps == 0);
     CHECK(f.max_abs_in_s < 5e-3);  // held over without a source
     CHECK(f.max_abs_s < 1e-3);     // and back in after it
+    CHECK(f.has_sys_peer);
+}
+
+// --- Faults in simulation: a leap second from a leapfile (and from the
+// servers' leap bits alone), the 2036 era rollover, a clock step under the
+// daemon. ---
+namespace {
+
+// 2017-01-01T00:00:00Z, the transition after the last leap second so far.
+constexpr std::int64_t leap_2017_unix_s = 1'483'228'800;
+
+// A leap-seconds.list with the 2015 and 2017 leaps (signed: SHA-1 of its
+// digits), written to a private temporary directory.
+class LeapListFile {
+public:
+    LeapListFile() {
+        char templ[] = "/tmp/core-sim-leap-XXXXXX";
+        if (::mkdtemp(templ)) dir_ = templ;
+        path_ = dir_ + "/leap-seconds.list";
+        std::ofstream(path_) << "#$\t3676924800\n#@\t3707596800\n"
+                                "3644697600\t36\t# 1 Jul 2015\n3692217600\t37\t# 1 Jan 2017\n"
+                                "#h\t69819b11 4add8248 4c1f2799 a5994f71 2bcf979c\n";
+    }
+    ~LeapListFile() {
+        std::error_code ignored;
+        if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
+    }
+    const std::string& path() const { return path_; }
+
+private:
+    std::string dir_, path_;
+};
+
+// What the leap scenarios watch every second.
+struct LeapWatch {
+    int first_li01_t = -1, last_li01_t = -1;  // seconds our LI (replies, mode 6) was 01
+    int li01_seconds = 0;
+    int after_leap_li = -1;                   // LI a minute after the leap
+};
+
+Scenario leap_scenario(const std::string& name, LeapWatch& watch, double leap_at_s) {
+    Scenario sc;
+    sc.name = name;
+    sc.clock.start = {static_cast<time_t>(leap_2017_unix_s - static_cast<std::int64_t>(leap_at_s)), 0};
+    sc.clock.initial_offset_s = 0.05;
+    sc.clock.freq_error_ppm = 20;
+    sc.servers.assign(3, lan_server());
+    sc.server_leap_at_s = leap_at_s;
+    sc.duration_s = leap_at_s + 4 * 3600;
+    sc.window_from_s = leap_at_s - 3600;  // the hour before the leap to the end
+    sc.each_second = [&watch, leap_at_s](int t, World&, ntpd::Core& core) {
+        const std::uint8_t li = core.system_state().leap;
+        if (li == ntpd::leap::add_second) {
+            if (watch.first_li01_t < 0) watch.first_li01_t = t;
+            watch.last_li01_t = t;
+            ++watch.li01_seconds;
+        }
+        if (t == static_cast<int>(leap_at_s) + 60) watch.after_leap_li = li;
+    };
+    return sc;
+}
+
+// `announce_delay_s`: with a leap file the announcement starts on the second;
+// from the servers' bits it starts once a majority of them has been heard
+// with LI 01 (their next poll).
+void check_leap_run(const Figures& f, const LeapWatch& watch, double leap_at_s, double announce_delay_s) {
+    std::printf("core sim %-11s: LI 01 from %.0f s to %.0f s before the leap (%d s), leap executed %zu time(s)\n",
+                "leap", leap_at_s - watch.first_li01_t, leap_at_s - watch.last_li01_t, watch.li01_seconds, f.leaps);
+    CHECK(f.leaps == 1);   // the clock repeated 23:59:59 once, at midnight
+    CHECK(f.steps == 0);   // no step: not taken for an offset
+    CHECK(logged(f, "leap_armed"));
+    CHECK(logged(f, "leap_event"));
+    CHECK_FALSE(logged(f, "stepped by someone else"));
+    CHECK_FALSE(logged(f, "spike_detect"));
+    CHECK(f.max_abs_s < 1e-3);  // against UTC, from an hour before to four hours after
+    // Announced (LI 01) in the last day, and only then.
+    CHECK(watch.first_li01_t >= leap_at_s - 86400);
+    CHECK(watch.first_li01_t <= leap_at_s - 86400 + announce_delay_s);
+    CHECK(watch.last_li01_t < leap_at_s + 2);
+    CHECK(watch.after_leap_li == ntpd::leap::none);
+    CHECK(f.has_sys_peer);
+}
+
+}  // namespace
+
+TEST_CASE("core sim: a leap second from the leapfile, servers applying it too") {
+    LeapListFile file;
+    LeapWatch watch;
+    const double leap_at = 28 * 3600;  // start 2016-12-30 20:00 UTC
+    Scenario sc = leap_scenario("leap file", watch, leap_at);
+    sc.extra_conf = "leapfile " + file.path() + "\n";
+    const Figures f = run_core(sc);
+    check_leap_run(f, watch, leap_at, 2);
+    CHECK(logged(f, "leapsecond file ('" + file.path() + "'): good hash signature"));
+    CHECK(logged(f, "TAI 37 leap 201701010000 expires 201706280000"));
+}
+
+TEST_CASE("core sim: a leap second from the servers' leap bits alone (no leapfile)") {
+    LeapWatch watch;
+    const double leap_at = 28 * 3600;
+    Scenario sc = leap_scenario("leap vote", watch, leap_at);
+    const Figures f = run_core(sc);
+    check_leap_run(f, watch, leap_at, 1100);  // polls are at most 1024 s apart
+}
+
+TEST_CASE("core sim: servers leap but we were never told: the second is corrected as an offset") {
+    // The servers insert the leap without announcing it (no LI bits, no
+    // file): our clock is a second ahead afterwards and is stepped back. The
+    // filters of three servers turn over at different polls, so the combined
+    // offset can come in parts: today two steps of about -0.5 s (noted).
+    LeapWatch watch;
+    const double leap_at = 2 * 3600;
+    Scenario sc = leap_scenario("leap unannounced", watch, leap_at);
+    sc.servers_announce_leap = false;
+    sc.window_from_s = leap_at + 3600;
+    std::vector<ntp::clock::SimClock::StepRecord> steps;
+    sc.each_second = [&steps](int, World& w, ntpd::Core&) { steps = w.clock().steps(); };
+    const Figures f = run_core(sc);
+    double total_s = 0;
+    for (const auto& st : steps) total_s += st.offset_s;
+    std::printf("core sim %-11s: %zu step(s) totalling %+.6f s, the first %.0f s after the servers' leap\n",
+                "unannounced", steps.size(), total_s, steps.empty() ? -1.0 : steps[0].true_time_s - leap_at);
+    CHECK(f.leaps == 0);
+    CHECK(f.steps >= 1);
+    CHECK(f.steps <= 2);
+    CHECK(total_s == Approx(-1).margin(0.01));
+    CHECK(f.max_abs_s < 1e-3);
+}
+
+TEST_CASE("core sim: the 2036 era rollover (NTP seconds wrap to 0 at 2036-02-07 06:28:16 UTC)") {
+    Scenario sc;
+    sc.name = "era 2036";
+    const std::int64_t rollover_unix_s = 2'085'978'496;  // 2^32 s after 1900-01-01
+    sc.clock.start = {static_cast<time_t>(rollover_unix_s - 3600), 0};
+    sc.clock.initial_offset_s = 0.1;
+    sc.clock.freq_error_ppm = 30;
+    sc.servers = {lan_server()};  // the LAN scenario, started an hour before the rollover
+    sc.duration_s = 5 * 3600;
+    sc.window_from_s = 1800;
+    sc.extra_from_s = 3600 - 600;  // ten minutes either side of the rollover
+    sc.extra_to_s = 3600 + 600;
+    std::uint32_t last_ntp_seconds = 0;
+    int wraps = 0;
+    sc.each_second = [&](int, World& w, ntpd::Core&) {
+        const auto s = ntp::wire::NtpTime::from_timespec(w.clock().now()).timestamp().seconds();
+        if (s < last_ntp_seconds) ++wraps;
+        last_ntp_seconds = s;
+    };
+    const Figures f = run_core(sc);
+    std::printf("core sim %-11s: max offset within 10 min of the rollover %.1f us, %d wrap(s) of the 32-bit seconds\n",
+                "era 2036", f.max_abs_in_s * 1e6, wraps);
+    CHECK(wraps == 1);           // the run did cross the rollover
+    CHECK(f.steps == 0);         // no step
+    CHECK(f.max_abs_in_s < 1e-3);
+    CHECK(f.max_abs_s < 1e-3);   // convergence carries on across it
+    CHECK(f.to_1ms_s > 0);
+    CHECK(f.has_sys_peer);
+    CHECK_FALSE(logged(f, "spike_detect"));
+}
+
+TEST_CASE("core sim: the clock is stepped +2 s under the daemon (date -s) after convergence") {
+    Scenario sc;
+    sc.name = "date -s";
+    sc.clock.initial_offset_s = 0.05;
+    sc.clock.freq_error_ppm = 15;
+    sc.servers = {lan_server()};
+    const int jump_at = 3 * 3600;
+    sc.duration_s = jump_at + 3 * 3600;
+    sc.window_from_s = jump_at + 2 * 3600;
+    double error_before = 0, stepped_back_at = -1;
+    sc.each_second = [&](int t, World& w, ntpd::Core&) {
+        if (t == jump_at) {
+            error_before = w.clock().error_s();
+            w.clock().jump(2.0);
+        }
+        if (stepped_back_at < 0 && !w.clock().steps().empty()) stepped_back_at = t;
+    };
+    const Figures f = run_core(sc);
+    std::printf("core sim %-11s: error before the jump %+.1f us; %zu step(s) back, %.0f s after the jump\n",
+                "date -s", error_before * 1e6, f.steps, stepped_back_at - jump_at);
+    CHECK(std::fabs(error_before) < 1e-3);                 // converged before
+    CHECK(logged(f, "system clock stepped by someone else by +2.0"));  // noticed at once
+    CHECK(f.steps == 1);                                   // stepped back once
+    CHECK(logged(f, "clock_step -1.99"));
+    CHECK(f.max_abs_s < 1e-3);                             // and converged again
     CHECK(f.has_sys_peer);
 }
