@@ -180,6 +180,7 @@ Core::Core(const ntp::config::NtpConfig& config, const CoreOptions& options, Cor
     lc.kernel_enabled = config.flags.kernel.value_or(true);
     if (options.slew_only) lc.slew_only();
     if (t.freq_ppm) lc.drift_ppm = std::clamp(*t.freq_ppm, -k::max_freq_ppm, k::max_freq_ppm);
+    if (t.huffpuff_s && *t.huffpuff_s > 0) huff_puff_.emplace(*t.huffpuff_s);
 
     if (s.driftfile) {
         const auto drift = ntp::clock::read_drift_file(*s.driftfile);
@@ -191,7 +192,7 @@ Core::Core(const ntp::config::NtpConfig& config, const CoreOptions& options, Cor
     if (options.hwclock_interval_s) s.hwclock_interval_s = options.hwclock_interval_s;
 
     loop_ = std::make_unique<ntp::sync::LoopFilter>(deps_.clock, lc);
-    leap_ = std::make_unique<LeapState>(config.leapfile);
+    leap_ = std::make_unique<LeapState>(config.leapfile, lc.ntp_enabled && !options.quit_mode);
     sys_.precision_log2 = options.precision_log2;
     sys_.poll_log2 = loop_->poll_log2();
     sys_.min_poll_log2 = k::min_poll_log2;
@@ -700,6 +701,9 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
     // and after values would step the clock by a fraction of the jump and
     // then again by the rest.
     if (!loop_->sort_filters() || loop_->beyond_step_threshold(u.offset_s)) u.offset_s = sp.filter.offset_s();
+    // Huff-n'-puff works on what the discipline is given, with the system
+    // peer's delay (classic local_clock).
+    if (huff_puff_) u.offset_s = huff_puff_->correct(u.offset_s, sp.filter.delay_s(), local);
     u.sample_time_s = sp.filter.epoch_s();
     u.now_s = local;
     u.root_delay_s = root_delay;

@@ -45,6 +45,7 @@
 #include "libntp/config/ntp_config.hh"
 #include "libntp/io/endpoint.hh"
 #include "libntp/sync/clock_jump.hh"
+#include "libntp/sync/huff_puff.hh"
 #include "libntp/sync/loop_filter.hh"
 #include "libntp/sync/selection.hh"
 #include "libntp/util/log.hh"
@@ -235,6 +236,7 @@ private:
     std::unique_ptr<LeapState> leap_;
     ntp::sync::ClockJumpDetector jump_detector_;
     ntp::sync::ClockHop clock_hop_;
+    std::optional<ntp::sync::HuffPuff> huff_puff_;  // tinker huffpuff
     SystemState sys_;
     std::vector<CoreEvent> events_;
     std::vector<std::string> refclock_names_;

@@ -27,6 +27,7 @@ struct SimServer {
     double offset_s = 0;        // server clock minus true time
     double one_way_delay_s = 0.0005;
     double jitter_s = 0.00002;  // mean of an exponential extra delay per direction
+    double return_extra_delay_s = 0;  // a busy uplink: only replies are late
     int stratum = 1;
     std::string refid = "GPS";
     bool answers = true;
@@ -254,7 +255,7 @@ private:
         back.to_server = false;
         back.bytes.resize(48);
         ntp::wire::encode_header(h, back.bytes);
-        back.arrival_s = clock.true_elapsed_s() + s.one_way_delay_s + extra_delay(s);
+        back.arrival_s = clock.true_elapsed_s() + s.one_way_delay_s + s.return_extra_delay_s + extra_delay(s);
         in_flight_.push_back(std::move(back));
     }
 
