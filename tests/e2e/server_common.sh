@@ -17,6 +17,8 @@ server_start() {
     _conf=$1
     shift
     SERVER_LOG="$HARNESS_TMP/ntpd.log"
+    # A second server_start in one test must not see the first run's lines.
+    rm -f "$SERVER_LOG"
     start_bg SERVER_PID "$SERVER_LOG" "$NTPD" -n --no-adjust -c "$_conf" "$@"
     wait_until 10 grep -q "Listen normally on" "$SERVER_LOG" ||
         { cat "$SERVER_LOG" >&2; fail "ntpd did not start listening"; }

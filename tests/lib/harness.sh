@@ -53,6 +53,9 @@ harness_netns() {
     if [ -z "${HARNESS_IN_NETNS:-}" ]; then
         [ "$(id -u)" = 0 ] || skip "needs root to create a private network namespace"
         command -v unshare >/dev/null || skip "unshare(1) not found (util-linux)"
+        # exec skips the EXIT trap: remove this run's (empty) directory first;
+        # the re-run inside the namespace makes its own.
+        rmdir "$HARNESS_TMP" 2>/dev/null
         HARNESS_IN_NETNS=1 exec unshare --net -- /bin/sh "$0" "$@"
     fi
     ip link set lo up || fail "cannot bring up lo in the test namespace"
