@@ -54,6 +54,21 @@ constexpr const char* allowed_calls[] = {
     "epoll_wait", "epoll_pwait", "epoll_pwait2",
 };
 
+// Sanitizer builds (--enable-sanitizers) only: UBSan's vptr check probes
+// memory through a pipe (__sanitizer::IsAccessibleMemoryRange).
+#if defined(__SANITIZE_ADDRESS__)
+#define NTPD_SANITIZER_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NTPD_SANITIZER_BUILD 1
+#endif
+#endif
+#ifdef NTPD_SANITIZER_BUILD
+constexpr std::array<const char*, 2> sanitizer_calls{"pipe", "pipe2"};
+#else
+constexpr std::array<const char*, 0> sanitizer_calls{};
+#endif
+
 constexpr int socket_families[] = {AF_INET, AF_INET6, AF_UNIX, AF_NETLINK};
 
 // The SIGSYS reporter needs these from a signal handler, so they cannot be
@@ -157,6 +172,11 @@ std::string install_seccomp_filter() {
     auto* ctx = filter.get();
     int rc = 0;
     for (const char* name : allowed_calls) {
+        const int nr = seccomp_syscall_resolve_name(name);
+        if (nr == __NR_SCMP_ERROR) continue;
+        if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0)) != 0) return failed(name, rc);
+    }
+    for (const char* name : sanitizer_calls) {
         const int nr = seccomp_syscall_resolve_name(name);
         if (nr == __NR_SCMP_ERROR) continue;
         if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0)) != 0) return failed(name, rc);
