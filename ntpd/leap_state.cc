@@ -78,7 +78,7 @@ LeapVotes count_leap_votes(const PeerManager& peers) {
     return v;
 }
 
-LeapState::LeapState(std::optional<std::string> leapfile) {
+LeapState::LeapState(std::optional<std::string> leapfile, bool may_arm_clock) : may_arm_clock_(may_arm_clock) {
     if (leapfile && !leapfile->empty()) path_ = std::move(leapfile);
 }
 
@@ -147,9 +147,10 @@ void LeapState::consider_vote(const LeapVotes& votes, std::int64_t now_unix_s) {
 
 void LeapState::arm_clock(ntp::clock::Clock& clock, LeapDirection direction, LeapActions& out) {
     if (direction == clock_armed_) return;
+    clock_armed_ = direction;
+    if (!may_arm_clock_) return;
     // The current TAI offset: the kernel steps its own copy at the leap.
     const auto r = clock.arm_leap(direction, tai_offset_s_);
-    clock_armed_ = direction;
     if (!r.ok && !arm_failed_logged_) {
         arm_failed_logged_ = true;
         out.messages.push_back({ntp::util::Severity::warning, "leap second: cannot arm the clock: " + r.error});

@@ -65,7 +65,9 @@ LeapVotes count_leap_votes(const PeerManager& peers);
 class LeapState {
 public:
     // `leapfile`: the configured path; empty or nullopt: no leap file.
-    explicit LeapState(std::optional<std::string> leapfile);
+    // `may_arm_clock` false (`disable ntp`, -q): the leap is announced but the
+    // clock is never asked to execute it.
+    explicit LeapState(std::optional<std::string> leapfile, bool may_arm_clock = true);
 
     // Reads the leap file: at start and on SIGHUP (`force`), or when it
     // changed since the last read. Logs classic's load messages, the `TAI`
@@ -115,6 +117,7 @@ private:
     bool armed_event_ = false;            // leap_armed logged for next_
     ntp::clock::LeapDirection clock_armed_ = ntp::clock::LeapDirection::none;
     bool arm_failed_logged_ = false;
+    bool may_arm_clock_ = true;
     bool jump_taken_ = false;
     int tai_offset_s_ = 0;
     double next_file_check_steady_s_ = 3600;

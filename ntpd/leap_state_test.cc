@@ -203,3 +203,15 @@ TEST_CASE("leap state: a jump that is not the leap is not taken for it") {
     CHECK(d.leap.take_leap_jump(-1, {jan_2017 - 1, 0}));
     CHECK_FALSE(d.leap.take_leap_jump(-1, {jan_2017 - 1, 0}));  // once only
 }
+
+TEST_CASE("leap state: with clock control off the leap is announced but the clock is left alone") {
+    TestDir dir;
+    const std::string path = dir.file("leap.list");
+    write_text(path, leap_list);
+    Driver d(jan_2017 - 100, std::nullopt);
+    LeapState hands_off(path, false);
+    hands_off.load(jan_2017 - 100, true);
+    CHECK(hands_off.tick(d.clock.now(), 1, {}, d.clock).messages.empty());
+    CHECK(hands_off.announcement() == leap::add_second);
+    CHECK(d.clock.leap_armed() == LeapDirection::none);
+}
