@@ -192,7 +192,7 @@ Core::Core(const ntp::config::NtpConfig& config, const CoreOptions& options, Cor
     if (options.hwclock_interval_s) s.hwclock_interval_s = options.hwclock_interval_s;
 
     loop_ = std::make_unique<ntp::sync::LoopFilter>(deps_.clock, lc);
-    leap_ = std::make_unique<LeapState>(config.leapfile);
+    leap_ = std::make_unique<LeapState>(config.leapfile, lc.ntp_enabled && !options.quit_mode);
     sys_.precision_log2 = options.precision_log2;
     sys_.poll_log2 = loop_->poll_log2();
     sys_.min_poll_log2 = k::min_poll_log2;
