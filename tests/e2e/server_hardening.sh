@@ -80,7 +80,6 @@ ip addr add 127.0.0.3/8 dev lo || fail "cannot add 127.0.0.3"
 for n in 2 3; do
     cat >"$HARNESS_TMP/c$n.conf" <<CONF
 server 127.0.0.1 iburst minpoll 3 maxpoll 4
-tos maxdist 16
 interface ignore wildcard
 interface ignore all
 interface listen 127.0.0.$n
