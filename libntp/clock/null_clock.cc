@@ -15,12 +15,6 @@ namespace {
 // the discipline sees the response it would get from the kernel.
 constexpr double kSlewRate = 500e-6;
 constexpr double kMaxFrequency_ppm = 500.0;
-constexpr long kSecondsPerDay = 86400;
-
-long long day_of(const timespec& ts, long shift_s) {
-    const long long s = static_cast<long long>(ts.tv_sec) + shift_s;
-    return s >= 0 ? s / kSecondsPerDay : -((-s + kSecondsPerDay - 1) / kSecondsPerDay);
-}
 }  // namespace
 
 NullClock::NullClock(std::function<timespec()> host_now)
@@ -51,15 +45,11 @@ void NullClock::advance_to(const timespec& host) {
 timespec NullClock::now() {
     timespec host = host_now_();
     timespec reading = add_seconds(host, correction_at(host));
-    if (leap_ != LeapDirection::none && !leap_done_ && last_reading_) {
-        const long shift = leap_ == LeapDirection::insert ? 0 : 1;
-        if (day_of(reading, shift) > day_of(*last_reading_, shift)) {
-            const double leap_s = leap_ == LeapDirection::insert ? -1.0 : 1.0;
+    if (last_reading_) {
+        if (const auto leap_s = kernel_.take_leap(*last_reading_, reading)) {
             advance_to(host);
-            base_correction_s_ += leap_s;
-            reading = add_seconds(reading, leap_s);
-            leap_done_ = true;
-            if (tai_offset_s_ > 0) tai_offset_s_ += leap_ == LeapDirection::insert ? 1 : -1;
+            base_correction_s_ += *leap_s;
+            reading = add_seconds(reading, *leap_s);
         }
     }
     last_reading_ = reading;
@@ -67,9 +57,7 @@ timespec NullClock::now() {
 }
 
 ClockResult NullClock::arm_leap(LeapDirection direction, int tai_offset_s) {
-    if (direction != leap_) leap_done_ = false;
-    leap_ = direction;
-    if (tai_offset_s > 0) tai_offset_s_ = tai_offset_s;
+    kernel_.arm_leap(direction, tai_offset_s);
     if (!last_reading_) last_reading_ = now();
     return ClockResult::success();
 }
@@ -105,23 +93,11 @@ ClockResult NullClock::kernel_pll_update(const KernelPllUpdate&) {
 }
 
 ClockResult NullClock::set_sync_status(bool synchronised, double max_error_s, double est_error_s) {
-    synchronised_ = synchronised;
-    max_error_s_ = max_error_s;
-    est_error_s_ = est_error_s;
+    kernel_.set_sync_status(synchronised, max_error_s, est_error_s);
     return ClockResult::success();
 }
 
-KernelState NullClock::kernel_state() {
-    KernelState ks;
-    ks.available = false;
-    ks.unsynchronised = !synchronised_;
-    ks.freq_ppm = freq_ppm_;
-    ks.offset_s = pending_slew_s();
-    ks.max_error_s = max_error_s_;
-    ks.est_error_s = est_error_s_;
-    ks.tai_offset_s = tai_offset_s_;
-    return ks;
-}
+KernelState NullClock::kernel_state() { return kernel_.state(freq_ppm_, pending_slew_s()); }
 
 double NullClock::correction_s() { return correction_at(host_now_()); }
 

@@ -29,6 +29,7 @@
 #include <optional>
 
 #include "libntp/clock/clock.hh"
+#include "libntp/clock/modelled_kernel.hh"
 
 namespace ntp::clock {
 
@@ -65,14 +66,9 @@ class NullClock final : public Clock {
     double base_correction_s_ = 0;  // correction at anchor_
     double slew_left_s_ = 0;        // slew still to amortize from anchor_
     double freq_ppm_ = 0;
-    bool synchronised_ = false;
-    double max_error_s_ = 16.0;
-    double est_error_s_ = 0;
     std::optional<double> precision_s_;
-    LeapDirection leap_ = LeapDirection::none;
-    bool leap_done_ = false;
+    ModelledKernel kernel_;                 // sync status, error estimates, the armed leap
     std::optional<timespec> last_reading_;  // to notice the leap's boundary
-    int tai_offset_s_ = 0;
 };
 
 }  // namespace ntp::clock

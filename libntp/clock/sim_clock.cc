@@ -1,7 +1,5 @@
 #include "libntp/clock/sim_clock.hh"
 
-#include <sys/timex.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -10,14 +8,6 @@ namespace ntp::clock {
 namespace {
 constexpr double max_slew_rate = 500e-6;  // Linux adjtime() rate
 constexpr double max_freq_ppm = 500;
-constexpr long seconds_per_day = 86400;
-
-// Day number of a reading, shifted so a deletion's boundary (the start of
-// 23:59:59) counts as the day change.
-long long day_of(const timespec& ts, long shift_s) {
-    const long long s = static_cast<long long>(ts.tv_sec) + shift_s;
-    return s >= 0 ? s / seconds_per_day : -((-s + seconds_per_day - 1) / seconds_per_day);
-}
 }  // namespace
 
 SimClock::SimClock(const Options& o)
@@ -43,21 +33,16 @@ void SimClock::advance(double seconds) {
 }
 
 void SimClock::execute_leap(const timespec& before) {
-    if (leap_ == LeapDirection::none || leap_done_) return;
     // Like the kernel's second_overflow(): the reading crossing midnight
     // (insert) or the start of 23:59:59 (remove) while armed.
-    const long shift = leap_ == LeapDirection::insert ? 0 : 1;
-    if (day_of(now(), shift) == day_of(before, shift)) return;
-    error_s_ += leap_ == LeapDirection::insert ? -1.0 : 1.0;
-    leaps_.push_back({elapsed_s_, leap_});
-    leap_done_ = true;
-    if (tai_offset_s_ > 0) tai_offset_s_ += leap_ == LeapDirection::insert ? 1 : -1;
+    const auto leap_s = kernel_.take_leap(before, now());
+    if (!leap_s) return;
+    error_s_ += *leap_s;
+    leaps_.push_back({elapsed_s_, kernel_.leap_armed()});
 }
 
 ClockResult SimClock::arm_leap(LeapDirection direction, int tai_offset_s) {
-    if (direction != leap_) leap_done_ = false;
-    leap_ = direction;
-    if (tai_offset_s > 0) tai_offset_s_ = tai_offset_s;
+    kernel_.arm_leap(direction, tai_offset_s);
     return ClockResult::success();
 }
 
@@ -91,29 +76,10 @@ ClockResult SimClock::kernel_pll_update(const KernelPllUpdate&) {
 }
 
 ClockResult SimClock::set_sync_status(bool synchronised, double max_error_s, double est_error_s) {
-    synchronised_ = synchronised;
-    max_error_s_ = max_error_s;
-    est_error_s_ = est_error_s;
+    kernel_.set_sync_status(synchronised, max_error_s, est_error_s);
     return ClockResult::success();
 }
 
-KernelState SimClock::kernel_state() {
-    KernelState k;
-    k.available = false;
-    k.unsynchronised = !synchronised_;
-    k.freq_ppm = freq_ppm_;
-    k.offset_s = slew_left_s_;
-    k.max_error_s = max_error_s_;
-    k.est_error_s = est_error_s_;
-    k.tai_offset_s = tai_offset_s_;
-    if (leap_ == LeapDirection::insert) k.status_bits |= STA_INS;
-    if (leap_ == LeapDirection::remove) k.status_bits |= STA_DEL;
-    if (!synchronised_) k.status_bits |= STA_UNSYNC;
-    k.time_state = leap_done_ ? TIME_WAIT
-                   : leap_ == LeapDirection::insert ? TIME_INS
-                   : leap_ == LeapDirection::remove ? TIME_DEL
-                                                    : TIME_OK;
-    return k;
-}
+KernelState SimClock::kernel_state() { return kernel_.state(freq_ppm_, slew_left_s_); }
 
 }  // namespace ntp::clock

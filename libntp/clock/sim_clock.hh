@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "libntp/clock/clock.hh"
+#include "libntp/clock/modelled_kernel.hh"
 
 namespace ntp::clock {
 
@@ -64,11 +65,11 @@ public:
 
     const std::vector<StepRecord>& steps() const { return steps_; }
     const std::vector<LeapRecord>& leaps() const { return leaps_; }
-    LeapDirection leap_armed() const { return leap_; }
-    int tai_offset_s() const { return tai_offset_s_; }
+    LeapDirection leap_armed() const { return kernel_.leap_armed(); }
+    int tai_offset_s() const { return kernel_.tai_offset_s(); }
     std::uint64_t slew_count() const { return slew_count_; }
     double slew_total_s() const { return slew_total_s_; }
-    bool synchronised() const { return synchronised_; }
+    bool synchronised() const { return kernel_.synchronised(); }
 
     // Clock interface.
     timespec now() override;
@@ -99,13 +100,8 @@ private:
     std::vector<StepRecord> steps_;
     std::uint64_t slew_count_ = 0;
     double slew_total_s_ = 0;
-    bool synchronised_ = false;
-    double max_error_s_ = 16, est_error_s_ = 16;
-
+    ModelledKernel kernel_;  // sync status, error estimates, the armed leap
     std::vector<LeapRecord> leaps_;
-    LeapDirection leap_ = LeapDirection::none;
-    bool leap_done_ = false;  // executed; stays so until disarmed (TIME_WAIT)
-    int tai_offset_s_ = 0;
 };
 
 }  // namespace ntp::clock
