@@ -15,6 +15,10 @@
 mode=${1:-fuzz}
 seconds=${2:-${FUZZ_SECONDS:-30}}
 targets="ntp_packet control ntpq_reply config keys_file"
+# libFuzzer reads -max_total_time=0 as "no limit": keep every run bounded.
+case $seconds in
+    '' | *[!0-9]* | 0) fail "FUZZ_SECONDS must be a whole number of seconds >= 1 (got '$seconds')" ;;
+esac
 corpus_root="$top_srcdir/tests/fuzz/corpus"
 artifacts="$top_builddir/tests/fuzz/artifacts"
 
