@@ -159,8 +159,10 @@ void LeapState::arm_clock(ntp::clock::Clock& clock, LeapDirection direction, Lea
 
 LeapActions LeapState::tick(const timespec& now, double steady_s, const LeapVotes& votes, ntp::clock::Clock& clock) {
     LeapActions out;
-    const double t = ntp::clock::to_seconds(now);
-    const auto ts = static_cast<std::int64_t>(std::floor(t));
+    // The whole second from the timespec itself: a double of the Unix time
+    // resolves only ~0.24 us, so a reading a few ns before midnight would
+    // round up to M and disarm the clock before it has leapt.
+    const auto ts = static_cast<std::int64_t>(now.tv_sec);
 
     if (path_ && steady_s >= next_file_check_steady_s_) {
         next_file_check_steady_s_ = steady_s + file_check_interval_s;
