@@ -601,8 +601,12 @@ void Core::clock_select(const timespec& now) {
         cand.id = p.assoc_id();
         // Peers measured at different times (up to eight polls ago for a
         // delay-sorted filter): refer each offset to now, so slews made since
-        // are not counted twice.
-        cand.offset_s = loop_->refer_offset(e.filter.offset_s(), e.filter.epoch_s(), local);
+        // are not counted twice. From when that sample arrived, which is
+        // older than the filter's epoch when the filter fell back on an
+        // older, shorter-delay sample (`stale`): referring it from the epoch
+        // brought back the start-up offset an early iburst sample measured
+        // (LAN x3 sim: -49 ms counted as current, the clock pulled 5 ms off).
+        cand.offset_s = loop_->refer_offset(e.filter.offset_s(), e.filter.sample_time_s(), local);
         cand.root_distance_s = lambda;
         cand.jitter_s = e.filter.jitter_s();
         cand.stratum = stratum;
@@ -700,7 +704,8 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
     // filters change over at different polls, and a combination of before
     // and after values would step the clock by a fraction of the jump and
     // then again by the rest.
-    if (!loop_->sort_filters() || loop_->beyond_step_threshold(u.offset_s)) u.offset_s = sp.filter.offset_s();
+    if (!loop_->sort_filters() || loop_->beyond_step_threshold(u.offset_s))
+        u.offset_s = loop_->refer_offset(sp.filter.offset_s(), sp.filter.sample_time_s(), sp.filter.epoch_s());
     // Huff-n'-puff works on what the discipline is given, with the system
     // peer's delay (classic local_clock).
     if (huff_puff_) u.offset_s = huff_puff_->correct(u.offset_s, sp.filter.delay_s(), local);

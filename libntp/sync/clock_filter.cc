@@ -26,7 +26,7 @@ void ClockFilter::clear() {
     offset_s_ = delay_s_ = 0;
     dispersion_s_ = c::max_dispersion_s;
     jitter_s_ = 0;
-    epoch_s_ = -1e300;
+    epoch_s_ = sample_time_s_ = -1e300;
     has_sample_ = false;
     last_was_popcorn_ = false;
 }
@@ -112,6 +112,7 @@ FilterOutcome ClockFilter::add(const Sample& sample, double now_s, int poll_log2
 
     offset_s_ = best.offset_s;
     delay_s_ = best.delay_s;
+    sample_time_s_ = best.time_s;
     jitter_s_ = std::max(valid > 1 ? std::sqrt(jitter_sq / (valid - 1)) : 0.0, precision_s_);
     has_sample_ = true;
     if (best.time_s <= epoch_s_) return FilterOutcome::stale;

@@ -19,7 +19,9 @@
 //    accepted because the level has really moved. The caller can turn the
 //    suppressor off (FilterMode::suppress_spikes) while its loop does not
 //    track the source yet.
-//  * A best sample no newer than the last one used is not handed on again.
+//  * A best sample no newer than the last one used is not handed on again
+//    (outcome `stale`), though the peer values show it (classic); its own
+//    arrival time is sample_time_s().
 // Nothing here can fail or throw on hostile input: NaN/inf samples are
 // rejected by add().
 
@@ -80,6 +82,11 @@ public:
     double jitter_s() const { return jitter_s_; }          // psi
     double update_time_s() const { return update_s_; }     // time of the last add (peer->update)
     double epoch_s() const { return epoch_s_; }            // when the used sample arrived
+    // When the sample behind offset_s()/delay_s() arrived. Equal to epoch_s()
+    // after new_sample; after `stale` the values are those of an older,
+    // better sample (classic keeps them for display too), so whoever refers
+    // offset_s() to another time must start from here, not from epoch_s().
+    double sample_time_s() const { return sample_time_s_; }
     bool has_sample() const { return has_sample_; }
 
     struct Stage {
@@ -99,7 +106,7 @@ private:
     double precision_s_;
     double offset_s_ = 0, delay_s_ = 0, dispersion_s_ = constants::max_dispersion_s;
     double jitter_s_ = 0;
-    double update_s_ = 0, epoch_s_ = -1e300;
+    double update_s_ = 0, epoch_s_ = -1e300, sample_time_s_ = -1e300;
     bool has_sample_ = false;
     bool last_was_popcorn_ = false;
 };

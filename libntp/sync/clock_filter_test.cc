@@ -31,6 +31,23 @@ TEST_CASE("filter: the minimum-delay sample wins once sorted; older ones are not
     CHECK(f.offset_s() == 0.002);
 }
 
+TEST_CASE("filter: after falling back on an older sample its own arrival time is known") {
+    // Unsorted while the loop trains: the newest sample is used each time.
+    ClockFilter f(1e-6);
+    CHECK(f.add(smp(-0.049, 0.0002), 2, 6, false) == FilterOutcome::new_sample);
+    CHECK(f.add(smp(0.000006, 0.0003), 345, 6, false) == FilterOutcome::new_sample);
+    CHECK(f.sample_time_s() == 345);
+    // Sorted from now on: the short-delay sample from t=2 is the best again.
+    // It is not handed on (older than the one used), and the values shown
+    // are its values, measured at 2, not at the epoch 345.
+    CHECK(f.add(smp(0.000004, 0.0003), 409, 6, true) == FilterOutcome::stale);
+    CHECK(f.offset_s() == -0.049);
+    CHECK(f.epoch_s() == 345);
+    CHECK(f.sample_time_s() == 2);
+    f.clear();
+    CHECK(f.sample_time_s() < -1e299);
+}
+
 TEST_CASE("filter: dispersion ages by PHI and jitter is the RMS offset difference") {
     ClockFilter f(1e-9);
     for (int i = 0; i < 8; ++i) f.add(smp(i % 2 ? 0.0001 : -0.0001, 0.001 + i * 1e-6, 0), i * 64.0, 6, true);
