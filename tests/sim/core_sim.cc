@@ -549,13 +549,16 @@ TEST_CASE("core sim: the clock is stepped +2 s under the daemon (date -s) after 
     const int jump_at = 3 * 3600;
     sc.duration_s = jump_at + 3 * 3600;
     sc.window_from_s = jump_at + 2 * 3600;
-    double error_before = 0, stepped_back_at = -1;
+    double error_before = 0, stepped_back_at = -1, step_back_s = 0;
     sc.each_second = [&](int t, World& w, ntpd::Core&) {
         if (t == jump_at) {
             error_before = w.clock().error_s();
             w.clock().jump(2.0);
         }
-        if (stepped_back_at < 0 && !w.clock().steps().empty()) stepped_back_at = t;
+        if (stepped_back_at < 0 && !w.clock().steps().empty()) {
+            stepped_back_at = t;
+            step_back_s = w.clock().steps().front().offset_s;
+        }
     };
     const Figures f = run_core(sc);
     std::printf("core sim %-11s: error before the jump %+.1f us; %zu step(s) back, %.0f s after the jump\n",
@@ -563,7 +566,7 @@ TEST_CASE("core sim: the clock is stepped +2 s under the daemon (date -s) after 
     CHECK(std::fabs(error_before) < 1e-3);                 // converged before
     CHECK(logged(f, "system clock stepped by someone else by +2.0"));  // noticed at once
     CHECK(f.steps == 1);                                   // stepped back once
-    CHECK(logged(f, "clock_step -1.99"));
+    CHECK(std::fabs(step_back_s + 2.0) < 0.01);            // by the jump, whatever the jitter
     CHECK(f.max_abs_s < 1e-3);                             // and converged again
     CHECK(f.has_sys_peer);
 }
