@@ -273,9 +273,12 @@ void ControlServer::op_read_var(Context& c) {
 // Classic write_variables(): peers are never writable; of the system
 // variables only `leap` is declared writable, and a valid write to it still
 // answers UNSPEC ("really", says classic). `setvar` variables take the new
-// value; items before a failing one stay written, as in classic.
+// value; items before a failing one stay written, as in classic. A source
+// restricted `nomodify` may not change anything, key or not, as it may not
+// :config.
 void ControlServer::op_write_var(Context& c) {
-    if (c.request.assoc_id != 0) return c.error(ErrorCode::permission);
+    if (c.request.assoc_id != 0 || (c.req.restrict_flags & rflag::nomodify))
+        return c.error(ErrorCode::permission);
     c.reply.status = state_.system().status_word();
     auto items = mode6::parse_request_items(c.text());
     if (!items) return c.error(ErrorCode::bad_format);

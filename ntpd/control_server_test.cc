@@ -477,6 +477,10 @@ TEST_CASE("control: setvar variables are read and written like classic ext_sys_v
     CHECK_FALSE(m6::decode_message(ok[0])->header.error);
     CHECK(text_of(ok).empty());
     CHECK(t.state.user_vars[1].value == "ops");
+    // nomodify forbids writes even with the key (found by fuzz_control).
+    CHECK(error_of(t.ask({.op = m6::Opcode::write_var, .text = "owner=x", .key = 1,
+                          .flags = rflag::nomodify})) == 1);
+    CHECK(t.state.user_vars[1].value == "ops");
     CHECK(error_of(t.ask({.op = m6::Opcode::write_var, .text = "newvar=1", .key = 1})) == 5);
     CHECK(error_of(t.ask({.op = m6::Opcode::write_var, .text = "owner", .key = 1})) == 2);
     CHECK(t.state.user_vars.size() == 2);
