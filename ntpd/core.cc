@@ -323,8 +323,8 @@ void Core::tick(const timespec& now, std::optional<double> monotonic_s) {
             if (!leap_->take_leap_jump(*jump, now)) {  // the clock's own leap second is not a step
                 message(Severity::notice,
                         "system clock stepped by someone else by " + signed_seconds(*jump, 6) + " s");
-                loop_->clock_jumped(local_seconds(now));
-                for (auto& e : peers_.entries()) e->filter.clear();
+                loop_->clock_jumped(local_seconds(now), *jump);
+                restart_associations(steady_seconds(now));
             }
         }
     }
@@ -787,6 +787,12 @@ void Core::handle_step(const timespec& now) {
     const double steady = steady_seconds(now);
     steps_total_s_ += last_step_s_;
     last_step_s_ = 0;
+    restart_associations(steady);
+}
+
+// Classic clear_all after a step: every measurement was made on the old
+// timescale, so start over (iburst again) and stop claiming to be in sync.
+void Core::restart_associations(double steady) {
     for (auto& e : peers_.entries()) {
         if (e->peer.config().kind == PeerKind::pool_prototype) continue;
         e->peer.restart(steady, 1.0 + (deps_.random.next_u32() & 0xff) / 256.0);

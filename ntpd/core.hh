@@ -212,6 +212,7 @@ private:
     void become_orphan(const timespec& now);
     void lose_sys_peer(double steady_s);
     void handle_step(const timespec& now);
+    void restart_associations(double steady_s);
     void demobilize(std::uint16_t assoc_id, double steady_s, bool log_event);
     void hourly_work(const timespec& now, double steady_s);
     void check_quit(double steady_s);

@@ -178,13 +178,18 @@ void LoopFilter::tick(double now_s) {
     }
 }
 
-void LoopFilter::clock_jumped(double now_s) {
+void LoopFilter::clock_jumped(double now_s, double jump_s) {
+    foreign_jump_s_ = jump_s;
     if (regression_.size() >= 3) {
         prior_freq_ppm_ = freq_ppm_;
         prior_sigma_ppm_ = 1;
     }
     pending_phase_s_ = slew_left_s_ = kernel_phase_left_s_ = 0;
     reset_timescale(now_s);
+    // As after a step of ours: measure again at minpoll, with unsorted
+    // filters until a few updates have been made on the new timescale.
+    poll_.reset();
+    trained_updates_ = 0;
 }
 
 UpdateResult LoopFilter::update(const LoopUpdate& u) {
@@ -211,7 +216,15 @@ UpdateResult LoopFilter::update(const LoopUpdate& u) {
     if (config_.one_shot) return one_shot(u);
 
     const double mu = u.now_s - state_epoch_s_;
+    // The first update after someone else's step judges it: an offset that
+    // undoes it is stepped now; anything else goes by the classic rules.
+    const bool undoes_jump = foreign_jump_s_ && std::fabs(theta + *foreign_jump_s_) <= jump_match_s;
+    foreign_jump_s_.reset();
     if (exceeds_step(theta) || force_step_) {
+        if (undoes_jump) {
+            step(u, r);
+            return r;
+        }
         switch (state_) {
         case LoopState::sync:
             // The first outlier in SYNC is a spike: ignore it, start counting stepout.

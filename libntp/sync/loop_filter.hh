@@ -134,9 +134,16 @@ public:
     // frequency estimate should see.
     double refer_offset(double offset_s, double from_time_s, double to_time_s) const;
 
-    // Someone else stepped the clock: forget the history built on the old
-    // timescale. The next offsets are then judged by the classic rules.
-    void clock_jumped(double now_s);
+    // Someone else stepped the clock by `jump_s`: forget the history built
+    // on the old timescale. The next offsets are judged by the classic rules
+    // with one exception: a first offset beyond the step threshold that
+    // undoes the jump (within jump_match_s) is stepped at once, without
+    // waiting out stepout. Two independent observations agree then - the
+    // clock moved against CLOCK_MONOTONIC, and the servers see it moved -
+    // so it is no spike. (A VM resume also "jumps" against CLOCK_MONOTONIC,
+    // by the time suspended; the servers then see no such offset.)
+    void clock_jumped(double now_s, double jump_s);
+    static constexpr double jump_match_s = 0.05;
 
     // Whether update() would treat this offset as beyond the step threshold
     // (tinker step / stepfwd / stepback; never when they are 0).
@@ -196,6 +203,7 @@ private:
     double clamp_left_s_ = 0;    // classic freq_cnt
     bool allow_panic_ = false;
     bool force_step_ = false;
+    std::optional<double> foreign_jump_s_;  // clock_jumped() not yet judged by an update
     bool kernel_mode_ = false;
     bool kernel_synced_ = false;
     bool started_ = false;

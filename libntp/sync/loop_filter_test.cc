@@ -331,7 +331,7 @@ TEST_CASE("loop: -G steps the first correction even below the threshold") {
     CHECK(b.clock.steps().size() == 1);
 }
 
-TEST_CASE("loop: an external step is forgotten and then corrected by the classic rules") {
+TEST_CASE("loop: an external step that the servers confirm is undone at once") {
     LoopConfig cfg;
     cfg.drift_ppm = 0;
     Bench b(clock_with(0, 10), cfg);
@@ -341,11 +341,37 @@ TEST_CASE("loop: an external step is forgotten and then corrected by the classic
         b.run(64);
     }
     const double f = b.loop.frequency_ppm();
-    b.clock.step(3);  // someone ran date -s
-    b.loop.clock_jumped(b.local());
+    b.clock.jump(3);  // someone ran date -s
+    b.loop.clock_jumped(b.local(), 3);
+    auto r = b.measure();
+    CHECK(r.outcome == UpdateOutcome::stepped);
+    CHECK(has(r.events, LoopEventType::clock_step));
+    CHECK(std::fabs(b.clock.error_s()) < 1e-3);
+    CHECK(b.loop.frequency_ppm() == Approx(f).margin(0.01));
+}
+
+TEST_CASE("loop: an external step the servers do not confirm goes by the classic rules") {
+    LoopConfig cfg;
+    cfg.drift_ppm = 0;
+    Bench b(clock_with(0, 10), cfg);
+    b.loop.start(b.local());
+    for (int i = 0; i < 20; ++i) {
+        b.measure();
+        b.run(64);
+    }
+    const double f = b.loop.frequency_ppm();
+    // A "jump" of 600 s against CLOCK_MONOTONIC that was a VM suspend, and
+    // a measured offset of -3 s from something else: a spike, then stepout.
+    b.clock.jump(3);
+    b.loop.clock_jumped(b.local(), 600);
     auto r = b.measure();
     CHECK(has(r.events, LoopEventType::spike_detect));
     CHECK(b.loop.frequency_ppm() == f);
+    // Only the first update judges the jump.
+    b.run(64);
+    CHECK(b.measure().outcome != UpdateOutcome::stepped);
+    b.run(cfg.stepout_s);
+    CHECK(b.measure().outcome == UpdateOutcome::stepped);
 }
 
 TEST_CASE("loop: refer_offset takes off the slews made since the sample") {
