@@ -4,7 +4,8 @@
 #   fuzz.sh replay         each target once over every file of its seed corpus
 #                          (the `make check` test tests/fuzz/replay.sh)
 #   fuzz.sh fuzz [SECONDS] each target for SECONDS (default FUZZ_SECONDS or 30)
-#                          over a scratch copy of its seed corpus (`make fuzz`)
+#                          over a scratch copy of its seed corpus (`make fuzz`);
+#                          FUZZ_SEED=N fixes libFuzzer's seed (else random)
 #
 # One line per target, then "fuzz: N targets, M failed". Exit status 1 when a
 # target crashed, leaked, timed out or broke an invariant; its reproducer is
@@ -60,13 +61,16 @@ for t in $targets; do
         work="$HARNESS_TMP/corpus-$t"
         mkdir -p "$work" && cp "$seeds"/* "$work"/ || fail "$t: cannot copy the seed corpus"
         # shellcheck disable=SC2086
-        run_nocap "$prog" $common -max_total_time="$seconds" -max_len="$(max_len "$t")" \
+        run_nocap "$prog" $common -max_total_time="$seconds" -max_len="$(max_len "$t")" ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
             -print_final_stats=1 "$work" >"$log" 2>&1
         rc=$?
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
         cov=$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]*' | tail -n1 | cut -d' ' -f2)
         ft=$(grep -E '^#[0-9]+' "$log" | grep -o 'ft: [0-9]*' | tail -n1 | cut -d' ' -f2)
-        summary="${execs:-?} execs, cov ${cov:-?}, ft ${ft:-?}, corpus $(ls "$work" | wc -l) (${seconds}s)"
+        # The seed (FUZZ_SEED, or libFuzzer's random one) makes a failure
+        # rerunnable: fuzz_T -seed=N with the same corpus.
+        seed=$(sed -n 's/^INFO: Seed: *//p' "$log" | head -n1)
+        summary="${execs:-?} execs, cov ${cov:-?}, ft ${ft:-?}, corpus $(ls "$work" | wc -l) (${seconds}s, seed ${seed:-?})"
     fi
     if [ "$rc" -eq 0 ]; then
         echo "fuzz_$t: ok, $summary"
