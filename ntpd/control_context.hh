@@ -23,7 +23,7 @@ struct ControlServer::Context {
     std::optional<ntp::wire::mode6::ResponseBuilder> builder;
     std::vector<std::vector<std::uint8_t>> out;
     bool is_error = false;
-    bool ratio_exempt = false;
+    bool source_proven = false;
 
     Context(const Request& r, const ntp::wire::mode6::Header& h) : req(r), request(h) {}
 

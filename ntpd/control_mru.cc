@@ -204,7 +204,7 @@ void ControlServer::op_read_mru(Context& c) {
         ++counters_.bad_nonce;
         return;
     }
-    c.ratio_exempt = true;
+    c.source_proven = true;
     if ((q.frags == 0 && !(q.limit > 0 && q.limit <= mru_row_limit)) || q.frags > mru_frags_limit)
         return c.error(mode6::ErrorCode::bad_value);
     if (q.frags != 0 && q.limit == 0)

@@ -61,7 +61,8 @@ ControlServer::ControlServer(ServerConfig config, ControlState& state, Authentic
                              std::span<const std::uint8_t> nonce_secret,
                              std::uint64_t random_seed)
     : config_(std::move(config)), state_(state), auth_(auth),
-      nonce_secret_(nonce_secret.begin(), nonce_secret.end()), rng_(random_seed) {}
+      nonce_secret_(nonce_secret.begin(), nonce_secret.end()), rng_(random_seed),
+      budget_(config_.reply_limits, rng_()) {}
 
 void ControlServer::set_nonce_secret(std::span<const std::uint8_t> secret) {
     nonce_secret_.assign(secret.begin(), secret.end());
@@ -143,11 +144,11 @@ std::vector<std::vector<std::uint8_t>> ControlServer::handle(const Request& r) {
     }
     if (c.out.empty()) return {};  // dropped (e.g. READ_MRU without a valid nonce)
 
-    if (!c.authenticated && !c.ratio_exempt && config_.max_reply_ratio != 0 &&
-        !r.source.addr.is_loopback()) {
+    if (!c.authenticated && !c.source_proven && config_.reply_budget && !r.source.addr.is_loopback()) {
         std::size_t total = 0;
         for (const auto& dgram : c.out) total += dgram.size();
-        if (total > std::size_t{config_.max_reply_ratio} * d.size()) {
+        const double now_s = static_cast<double>(r.now_ntp) / 4294967296.0;  // NTP seconds
+        if (total > d.size() && !budget_.spend(r.source.addr, total, now_s)) {
             ++counters_.amplification_dropped;
             return {};
         }

@@ -28,6 +28,7 @@
 #include "libntp/io/endpoint.hh"
 #include "libntp/wire/mode6.hh"
 #include "ntpd/control_state.hh"
+#include "ntpd/reply_budget.hh"
 
 namespace ntpd::control {
 
@@ -53,12 +54,14 @@ struct ServerConfig {
     std::string processor;  // `processor`: uname -m
     std::string os;         // `system`: uname -s + "/" + uname -r
     std::uint32_t control_key = 0;  // `controlkey`; 0 disables the authenticated opcodes
-    // Amplification policy for requests that are not authenticated and do not
-    // come from a loopback address: when the reply (all datagrams together)
-    // would be more than `max_reply_ratio` times the request, nothing is sent.
-    // 0 = no limit, as classic ntpd. READ_MRU is exempt: its nonce already
-    // proves the requester receives at its address.
-    unsigned max_reply_ratio = 0;
+    // Amplification policy (ours; classic has none): a reply to a request
+    // that is not authenticated and not from a loopback address, larger in
+    // all its datagrams than the request, is sent only when the source's
+    // byte budget covers it (reply_budget.hh); otherwise nothing is sent.
+    // READ_MRU is exempt: its nonce already proves the requester receives
+    // at its address. `reply_budget = false`: no limit, as classic.
+    bool reply_budget = true;
+    ReplyBudget::Limits reply_limits;
 };
 
 // `processor` and `system` from uname(2), with the given version string.
@@ -88,7 +91,7 @@ struct ServerCounters {
     std::uint64_t fragments = 0;         // fragments with M set sent
     std::uint64_t restricted = 0;        // refused by nomodify / nomrulist (sysstats)
     std::uint64_t bad_nonce = 0;         // READ_MRU without a valid nonce: dropped
-    std::uint64_t amplification_dropped = 0;  // max_reply_ratio exceeded: dropped
+    std::uint64_t amplification_dropped = 0;  // over the source's reply budget: dropped
 };
 
 class ControlServer {
@@ -135,6 +138,7 @@ private:
     Authenticator* auth_;
     std::vector<std::uint8_t> nonce_secret_;
     std::mt19937_64 rng_;
+    ReplyBudget budget_;
     ServerCounters counters_;
 };
 

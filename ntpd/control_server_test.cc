@@ -560,21 +560,42 @@ TEST_CASE("control: ifstats and reslist need the controlkey and list every row",
     CHECK(error_of(t.ask({.op = m6::Opcode::read_ordlist_a, .text = "other", .key = 1})) == 5);
 }
 
-TEST_CASE("control: amplification policy", "[control]") {
+TEST_CASE("control: replies larger than the request draw on the source's byte budget", "[control]") {
     ServerConfig cfg = classic_config();
-    cfg.max_reply_ratio = 1;
+    cfg.reply_limits = {.burst_bytes = 2000, .rate_bytes_s = 500, .slots = 64};
     Harness t(cfg);
-    const auto remote = ep("192.0.2.7", 40000);
-    CHECK(t.ask({.source = remote}).empty());  // ~500 octets for 12
-    CHECK(t.server.counters().amplification_dropped == 1);
-    CHECK(!t.ask({}).empty());                       // loopback: answered
-    CHECK(!t.ask({.key = 2, .source = remote}).empty());  // authenticated: answered
-    CHECK(error_of(t.ask({.assoc = 9999, .source = remote})) == 4);  // 12 octets for 12
-    // A request padded like ntpstat's may get a reply of up to its own size.
+    const auto victim = ep("192.0.2.7", 40000);
+    // A forged flood of 12-octet READVARs: the burst, then nothing more.
+    std::size_t sent = 0;
+    int answered = 0;
+    for (int i = 0; i < 50; ++i) {
+        const auto r = t.ask({.source = victim});
+        for (const auto& d : r) sent += d.size();
+        answered += r.empty() ? 0 : 1;
+    }
+    CHECK(answered >= 1);
+    CHECK(sent <= 2000);
+    CHECK(t.server.counters().amplification_dropped == 50u - static_cast<unsigned>(answered));
+    // The budget refills with time.
+    CHECK(!t.ask({.source = victim, .at = now + (std::uint64_t{4} << 32)}).empty());
+
+    // Not charged: loopback, authenticated requests, replies no larger than
+    // the request (errors; a request padded like ntpstat's), other sources.
+    for (int i = 0; i < 20; ++i) CHECK(!t.ask({}).empty());
+    CHECK(!t.ask({.key = 2, .source = victim}).empty());
+    CHECK(error_of(t.ask({.assoc = 9999, .source = victim})) == 4);
     std::vector<std::uint8_t> padded(576, 0);
     padded[0] = 0x16;
     padded[1] = 0x02;
-    CHECK(!t.send(padded, {.source = remote}).empty());
+    CHECK(!t.send(padded, {.source = victim}).empty());
+    CHECK(!t.ask({.source = ep("198.51.100.9", 123)}).empty());
+
+    // Switched off: classic, no limit.
+    ServerConfig open = classic_config();
+    open.reply_budget = false;
+    open.reply_limits.burst_bytes = 1;
+    Harness o(open);
+    for (int i = 0; i < 50; ++i) CHECK(!o.ask({.source = victim}).empty());
 }
 
 TEST_CASE("control: garbage requests never crash and replies stay well formed", "[control]") {

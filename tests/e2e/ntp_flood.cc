@@ -1,7 +1,7 @@
 // ntp_flood: a paced flood of client requests from one or many source
 // addresses, for the fault tests (tests/e2e/fault_flood.sh).
 //
-//   ntp_flood [--rate PPS] [--seconds S] [--from ADDR] [--sources N] [--port P] SERVER
+//   ntp_flood [--rate PPS] [--seconds S] [--from ADDR] [--sources N] [--port P] [--mode6] SERVER
 //
 // Binds N sockets to consecutive IPv4 addresses starting at ADDR (all of
 // 127/8 is local, so 127.0.1.1 .. 127.0.2.44 works without any set-up) and
@@ -10,9 +10,11 @@
 // tests/bench/ntp_load (which keeps a window of requests outstanding to
 // measure throughput) this sends at a fixed rate whatever comes back, as an
 // abuser would. Bounded: at most 10 s and 100000 packets per second.
+// --mode6 sends 12-octet mode 6 READVAR requests (ntpq -c rv) instead, as a
+// reflection attack would, to measure how many octets come back.
 //
 // Prints one line:
-//   sent=N replies=M kod=K answered_sources=A send_errors=E
+//   sent=N replies=M kod=K answered_sources=A send_errors=E request_bytes=Q reply_bytes=R
 // (kod counts RATE kiss-o'-death replies, which are included in replies;
 // answered_sources is how many sources got at least one non-KoD reply).
 // Exit status 0 when it ran, 2 on usage or socket errors.
@@ -42,6 +44,7 @@ struct Args {
     std::string from = "127.0.1.1";
     int sources = 1;
     int port = 123;
+    bool mode6 = false;
     std::string server;
 };
 
@@ -66,6 +69,7 @@ bool parse(int argc, char** argv, Args& a) {
         else if (opt == "--from" && has_value) a.from = argv[++i];
         else if (opt == "--sources" && has_value) a.sources = std::atoi(argv[++i]);
         else if (opt == "--port" && has_value) a.port = std::atoi(argv[++i]);
+        else if (opt == "--mode6") a.mode6 = true;
         else if (!opt.empty() && opt[0] != '-' && a.server.empty()) a.server = opt;
         else return false;
     }
@@ -85,6 +89,7 @@ struct Source {
 
 struct Tally {
     long sent = 0, replies = 0, kods = 0, send_errors = 0;
+    long request_bytes = 0, reply_bytes = 0;
 };
 
 void drain(std::vector<Source>& sources, std::vector<pollfd>& fds, int timeout_ms,
@@ -94,6 +99,12 @@ void drain(std::vector<Source>& sources, std::vector<pollfd>& fds, int timeout_m
         if (!(fds[i].revents & POLLIN)) continue;
         while (sources[i].socket.receive(batch, realtime) > 0) {
             for (const auto& d : batch) {
+                t.reply_bytes += static_cast<long>(d.data.size());
+                if (d.data.size() >= 2 && (d.data[0] & 7) == 6) {  // a mode 6 response
+                    ++t.replies;
+                    sources[i].answered = true;
+                    continue;
+                }
                 auto h = wire::decode_header(d.data);
                 if (!h) continue;
                 ++t.replies;
@@ -110,7 +121,7 @@ int main(int argc, char** argv) {
     Args a;
     if (!parse(argc, argv, a)) {
         std::fprintf(stderr, "usage: ntp_flood [--rate PPS] [--seconds S] [--from ADDR] [--sources N] "
-                             "[--port P] SERVER\n");
+                             "[--port P] [--mode6] SERVER\n");
         return 2;
     }
     auto server = IpAddress::parse(a.server);
@@ -154,10 +165,22 @@ int main(int argc, char** argv) {
     for (double now = start; now - start < a.seconds; now = monotonic_s()) {
         long due = static_cast<long>((now - start) * a.rate_pps) + 1;
         while (t.sent + t.send_errors < due) {
-            h.transmit_ts = wire::NtpTime::from_timespec(realtime()).timestamp();
-            wire::encode_header(h, pkt);
-            if (sources[next_source].socket.send_to(pkt, dest)) ++t.sent;
-            else ++t.send_errors;
+            if (a.mode6) {
+                // VN 2, mode 6, READVAR, sequence, status 0, association 0, count 0.
+                const auto seq = static_cast<std::uint16_t>(t.sent + 1);
+                pkt = {0x16, 0x02, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq),
+                       0, 0, 0, 0, 0, 0, 0, 0};
+            } else {
+                h.transmit_ts = wire::NtpTime::from_timespec(realtime()).timestamp();
+                pkt.resize(48);
+                wire::encode_header(h, pkt);
+            }
+            if (sources[next_source].socket.send_to(pkt, dest)) {
+                ++t.sent;
+                t.request_bytes += static_cast<long>(pkt.size());
+            } else {
+                ++t.send_errors;
+            }
             next_source = (next_source + 1) % sources.size();
         }
         double next_step = now + step_s;
@@ -172,7 +195,8 @@ int main(int argc, char** argv) {
 
     long answered = 0;
     for (const auto& s : sources) answered += s.answered ? 1 : 0;
-    std::printf("sent=%ld replies=%ld kod=%ld answered_sources=%ld send_errors=%ld\n", t.sent, t.replies,
-                t.kods, answered, t.send_errors);
+    std::printf("sent=%ld replies=%ld kod=%ld answered_sources=%ld send_errors=%ld request_bytes=%ld "
+                "reply_bytes=%ld\n",
+                t.sent, t.replies, t.kods, answered, t.send_errors, t.request_bytes, t.reply_bytes);
     return 0;
 }

@@ -6,7 +6,7 @@
 // Input: one option octet, then the request datagram.
 //   bits 0-1  source: 127.0.0.1, 192.0.2.10, ::1, 2001:db8::10
 //   bit 2/3/4 restrict nomodify / notrap / nomrulist
-//   bit 5     max_reply_ratio 10 (the amplification limit)
+//   bit 5     a reply budget of 1024 octets (the amplification limit), else none
 //   bit 6     replace the 24 '@' of a "nonce=@@@..." with a valid nonce, so
 //             READ_MRU gets past the nonce check
 // A MAC with key 1 and a digest of sixteen 0xa5 octets "verifies" (a toy
@@ -46,6 +46,7 @@ namespace {
 constexpr std::uint64_t now_ntp = (std::uint64_t{0xeeaca8f3} << 32) | 0x606810e9;
 constexpr std::uint32_t control_key = 1;
 constexpr std::uint8_t toy_digest_octet = 0xa5;
+constexpr std::size_t budget_bytes = 1024;
 
 ntp::io::Endpoint ep(const char* addr, std::uint16_t port) {
     return ntp::io::Endpoint{*ntp::io::IpAddress::parse(addr), port, 0};
@@ -260,10 +261,10 @@ void check_replies(const std::vector<std::vector<std::uint8_t>>& replies, const 
     }
     FUZZ_CHECK(whole.complete());
     const bool remote = (options & 1) != 0;
-    const bool ratio = (options & 0x20) != 0;
-    if (ratio && remote && !authenticated_maybe && !is_error &&
+    const bool budget = (options & 0x20) != 0;
+    if (budget && remote && !authenticated_maybe && !is_error &&
         req.opcode != static_cast<std::uint8_t>(m6::Opcode::read_mru))
-        FUZZ_CHECK(total <= 10 * request_size);
+        FUZZ_CHECK(total <= std::max(budget_bytes, request_size));
 }
 
 }  // namespace
@@ -287,7 +288,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     config.processor = "x86_64";
     config.os = "Linux/6.1";
     config.control_key = control_key;
-    config.max_reply_ratio = (options & 0x20) ? 10 : 0;
+    config.reply_budget = (options & 0x20) != 0;
+    config.reply_limits.burst_bytes = budget_bytes;
     FuzzState state;
     ToyAuth auth;
     static constexpr std::array<std::uint8_t, 16> secret{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
