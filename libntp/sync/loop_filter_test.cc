@@ -45,6 +45,22 @@ SimClock::Options clock_with(double offset_s, double freq_ppm) {
     return o;
 }
 
+// Drift 0 from the file, so the loop starts in FSET.
+LoopConfig with_drift_file_zero() {
+    LoopConfig cfg;
+    cfg.drift_ppm = 0;
+    return cfg;
+}
+
+// Twenty updates 64 s apart: SYNC, frequency trained.
+void converge(Bench& b) {
+    b.loop.start(b.local());
+    for (int i = 0; i < 20; ++i) {
+        b.measure();
+        b.run(64);
+    }
+}
+
 }  // namespace
 
 TEST_CASE("loop: start reports freq_not_set / freq_set and sets the frequency") {
@@ -332,14 +348,9 @@ TEST_CASE("loop: -G steps the first correction even below the threshold") {
 }
 
 TEST_CASE("loop: an external step that the servers confirm is undone at once") {
-    LoopConfig cfg;
-    cfg.drift_ppm = 0;
+    const LoopConfig cfg = with_drift_file_zero();
     Bench b(clock_with(0, 10), cfg);
-    b.loop.start(b.local());
-    for (int i = 0; i < 20; ++i) {
-        b.measure();
-        b.run(64);
-    }
+    converge(b);
     const double f = b.loop.frequency_ppm();
     b.clock.jump(3);  // someone ran date -s
     b.loop.clock_jumped(b.local(), 3);
@@ -351,14 +362,9 @@ TEST_CASE("loop: an external step that the servers confirm is undone at once") {
 }
 
 TEST_CASE("loop: an external step the servers do not confirm goes by the classic rules") {
-    LoopConfig cfg;
-    cfg.drift_ppm = 0;
+    const LoopConfig cfg = with_drift_file_zero();
     Bench b(clock_with(0, 10), cfg);
-    b.loop.start(b.local());
-    for (int i = 0; i < 20; ++i) {
-        b.measure();
-        b.run(64);
-    }
+    converge(b);
     const double f = b.loop.frequency_ppm();
     // A "jump" of 600 s against CLOCK_MONOTONIC that was a VM suspend, and
     // a measured offset of -3 s from something else: a spike, then stepout.

@@ -16,10 +16,7 @@
 . "$top_srcdir/tests/lib/harness.sh"
 harness_netns "$@"
 . "$top_srcdir/tests/e2e/server_common.sh"
-server_require
-[ -x "$NTPQ" ] || skip "ntpq is not built"
-FLOOD="$top_builddir/tests/e2e/ntp_flood"
-[ -x "$FLOOD" ] || fail "$FLOOD not built (make check builds it)"
+flood_require
 
 maxdepth=100
 cat >"$HARNESS_TMP/ntp.conf" <<CONF

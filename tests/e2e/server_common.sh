@@ -5,8 +5,11 @@
 #                                      --no-adjust; sets SERVER_PID, SERVER_LOG
 #   probe [ntp_probe args...] ADDR     run tests/e2e/ntp_probe (see its header)
 #   wait_for_stratum ADDR N SECONDS    until a reply shows stratum N
+#   flood_require                      skip unless ntpq is built; fail unless
+#                                      tests/e2e/ntp_flood ($FLOOD) is
 
 PROBE="$top_builddir/tests/e2e/ntp_probe"
+FLOOD="$top_builddir/tests/e2e/ntp_flood"
 
 server_require() {
     [ -x "$NTPD" ] || skip "ntpd is not built"
@@ -22,6 +25,12 @@ server_start() {
     start_bg SERVER_PID "$SERVER_LOG" "$NTPD" -n --no-adjust -c "$_conf" "$@"
     wait_until 10 grep -q "Listen normally on" "$SERVER_LOG" ||
         { cat "$SERVER_LOG" >&2; fail "ntpd did not start listening"; }
+}
+
+flood_require() {
+    server_require
+    [ -x "$NTPQ" ] || skip "ntpq is not built"
+    [ -x "$FLOOD" ] || fail "$FLOOD not built (make check builds it)"
 }
 
 probe() {

@@ -12,10 +12,7 @@
 . "$top_srcdir/tests/lib/harness.sh"
 harness_netns "$@"
 . "$top_srcdir/tests/e2e/server_common.sh"
-server_require
-[ -x "$NTPQ" ] || skip "ntpq is not built"
-FLOOD="$top_builddir/tests/e2e/ntp_flood"
-[ -x "$FLOOD" ] || fail "$FLOOD not built (make check builds it)"
+flood_require
 
 ip addr add 192.0.2.1/32 dev lo && ip addr add 192.0.2.2/32 dev lo && ip addr add 192.0.2.3/32 dev lo ||
     fail "cannot add test addresses in the namespace"
