@@ -16,6 +16,7 @@
 #include "libntp/wire/varlist.hh"
 #include "ntpd/control_server.hh"
 #include "ntpd/control_state.hh"
+#include "ntpd/control_table_state.hh"
 
 namespace ntpd::control::testing {
 
@@ -25,7 +26,7 @@ inline ntp::io::Endpoint ep(const char* addr, std::uint16_t port) {
     return ntp::io::Endpoint{*ntp::io::IpAddress::parse(addr), port, 0};
 }
 
-class FakeState : public ControlState {
+class FakeState : public TableState {
 public:
     FakeState() {
         sys.leap = 3;
@@ -102,74 +103,6 @@ public:
         clk.fudge_refid = local.refid;
         clocks.push_back(clk);
     }
-
-    const SystemState& system() const override { return sys; }
-    SystemExtras system_extras() const override { return extras; }
-    std::vector<std::pair<std::uint16_t, std::uint16_t>> associations() const override {
-        std::vector<std::pair<std::uint16_t, std::uint16_t>> out;
-        for (const auto& p : peers) out.emplace_back(p.assoc_id, p.status);
-        return out;
-    }
-    std::optional<PeerVariables> peer(std::uint16_t id) const override {
-        for (const auto& p : peers)
-            if (p.assoc_id == id) return p;
-        return std::nullopt;
-    }
-    std::optional<ClockVariables> clock(std::uint16_t id) const override {
-        for (const auto& c : clocks)
-            if (c.assoc_id == id) return c;
-        return std::nullopt;
-    }
-    SysStats sys_stats() const override { return sysstats; }
-    MruStats mru_stats() const override { return mrustats; }
-    AuthStats auth_stats() const override { return authstats; }
-    KernelInfo kernel_info() const override {
-        ++kernel_calls;
-        return kernel;
-    }
-    IoStats io_stats() const override { return iostats; }
-    TimerStats timer_stats() const override { return timerstats; }
-    void visit_mru(const std::function<bool(const MruRow&)>& visit) const override {
-        for (const auto& r : mru)
-            if (!visit(r)) return;
-    }
-    std::vector<InterfaceStats> interfaces() const override { return ifs; }
-    std::vector<RestrictionRow> restrictions() const override { return res; }
-    void clear_event_count(std::uint16_t id) override { cleared.push_back(id); }
-    std::string configure(std::string_view line, const ntp::io::Endpoint&) override {
-        config_lines.emplace_back(line);
-        return "Config Succeeded";
-    }
-    std::string save_config(std::string_view name, const ntp::io::Endpoint&) override {
-        return "Configuration saved to " + std::string(name);
-    }
-    std::vector<UserVariable> user_variables() const override { return user_vars; }
-    bool write_user_variable(std::string_view name, std::string_view value) override {
-        for (auto& v : user_vars)
-            if (v.name == name) {
-                v.value = std::string(value);
-                return true;
-            }
-        return false;
-    }
-    std::vector<UserVariable> user_vars;
-
-    SystemState sys;
-    SystemExtras extras;
-    std::vector<PeerVariables> peers;
-    std::vector<ClockVariables> clocks;
-    SysStats sysstats;
-    MruStats mrustats;
-    AuthStats authstats;
-    KernelInfo kernel;
-    mutable int kernel_calls = 0;
-    IoStats iostats;
-    TimerStats timerstats;
-    std::vector<MruRow> mru;  // oldest first
-    std::vector<InterfaceStats> ifs;
-    std::vector<RestrictionRow> res;
-    std::vector<std::uint16_t> cleared;
-    std::vector<std::string> config_lines;
 };
 
 namespace m6 = ntp::wire::mode6;
