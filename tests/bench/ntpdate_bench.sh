@@ -9,8 +9,9 @@
 # ntpdate 4.2.8 is not packaged any more; its time for the same query is
 # about 6.2 s (requests at 0.2, 2.2, 4.2, 6.2 s; shared/spec/ntpdate.md).
 . "$top_srcdir/tests/lib/harness.sh"
-harness_netns "$@"
 . "$top_srcdir/tests/interop/peers.sh"
+peers_prefetch
+harness_netns "$@"
 
 runs=${BENCH_RUNS:-3}
 [ -x "$NTPDATE" ] || fail "ntpdate is not built"

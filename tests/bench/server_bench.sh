@@ -9,8 +9,9 @@
 # per server at most. chronyd and NTPsec come from Debian packages unpacked
 # by tests/interop/peers.sh; missing ones are left out.
 . "$top_srcdir/tests/lib/harness.sh"
-harness_netns "$@"
 . "$top_srcdir/tests/interop/peers.sh"
+peers_prefetch
+harness_netns "$@"
 
 count=${BENCH_COUNT:-200000}
 seconds=${BENCH_SECONDS:-10}

@@ -7,9 +7,10 @@
 # chronyd is used, NTPsec's unsynchronised replies are refused by selection
 # ("Leap not in sync", "no server suitable", exit 1).
 . "$top_srcdir/tests/lib/harness.sh"
+. "$top_srcdir/tests/interop/peers.sh"
+peers_prefetch
 harness_netns "$@"
 . "$top_srcdir/tests/e2e/ntpdate_common.sh"
-. "$top_srcdir/tests/interop/peers.sh"
 ntpdate_require
 CHRONYD=$(peers_chronyd) || skip "chronyd not available"
 NTPSEC_NTPD=$(peers_ntpsec_ntpd) || skip "NTPsec ntpd not available"

@@ -3,9 +3,10 @@
 # measures, never touches the clock) and NTPsec's ntpdig, both from Debian
 # packages unpacked by tests/interop/peers.sh (skipped when unavailable).
 . "$top_srcdir/tests/lib/harness.sh"
+. "$top_srcdir/tests/interop/peers.sh"
+peers_prefetch
 harness_netns "$@"
 . "$top_srcdir/tests/e2e/server_common.sh"
-. "$top_srcdir/tests/interop/peers.sh"
 server_require
 chronyd=$(peers_chronyd) || skip "chronyd not available"
 ntpdig=$(peers_ntpdig) || skip "ntpdig not available"

@@ -16,8 +16,9 @@
 # refids 127.127.t.u shown as dotted quads instead of clock names
 # (127.127.1.1 -> LOCAL(1) in classic), ISO dates in `rv`.
 . "$top_srcdir/tests/lib/harness.sh"
-harness_netns "$@"
 . "$top_srcdir/tests/interop/peers.sh"
+peers_prefetch
+harness_netns "$@"
 
 NTPSEC_NTPD=$(peers_ntpsec_ntpd) || skip "NTPsec ntpd not available"
 NTPSEC_NTPQ=$(peers_ntpsec_ntpq) || skip "NTPsec ntpq not available"

@@ -10,6 +10,8 @@
 #
 #   sourced, from a test (after tests/lib/harness.sh):
 #       . "$top_srcdir/tests/interop/peers.sh"
+#       peers_prefetch                  # before harness_netns, see below
+#       harness_netns "$@"
 #       ntpsec_ntpd=$(peers_ntpsec_ntpd) || exit $?     # 77 = skip
 #       ntpsec_ntpq=$(peers_ntpsec_ntpq) || exit $?
 #
@@ -51,7 +53,27 @@ peers_find_deb() {
 
 # Makes sure every package is in debs/ and unpacked in root/. Idempotent and
 # cheap once done (a stamp file records the unpacked set).
+# Tests run in parallel (make -j check): one fetches and unpacks while the
+# others wait on a lock in the cache directory (flock(1), util-linux).
 peers_fetch() {
+    _cache=$(peers_cache_dir)
+    _stamp="$_cache/root/.unpacked"
+    if [ -f "$_stamp" ] && [ "$(cat "$_stamp")" = "$PEERS_PACKAGES" ]; then
+        return 0
+    fi
+    mkdir -p "$_cache/debs" ||
+        { echo "peers.sh: cannot create $_cache" >&2; return 77; }
+    if command -v flock >/dev/null 2>&1; then
+        (
+            flock 9 || exit 77
+            peers_fetch_unlocked
+        ) 9>"$_cache/.lock"
+    else
+        peers_fetch_unlocked
+    fi
+}
+
+peers_fetch_unlocked() {
     _cache=$(peers_cache_dir)
     _stamp="$_cache/root/.unpacked"
     if [ -f "$_stamp" ] && [ "$(cat "$_stamp")" = "$PEERS_PACKAGES" ]; then
@@ -59,8 +81,6 @@ peers_fetch() {
     fi
     command -v dpkg >/dev/null 2>&1 ||
         { echo "peers.sh: dpkg not found: cannot unpack Debian packages" >&2; return 77; }
-    mkdir -p "$_cache/debs" ||
-        { echo "peers.sh: cannot create $_cache" >&2; return 77; }
 
     _missing=""
     for _pkg in $PEERS_PACKAGES; do
@@ -98,6 +118,15 @@ peers_fetch() {
     done
     peers_make_wrappers "$_cache" || return 77
     echo "$PEERS_PACKAGES" >"$_stamp"
+}
+
+# A test that runs in its own network namespace (harness_netns) has no route
+# to the Debian mirror there: fetch before entering it. Inside the namespace
+# this does nothing; the peers_* calls then find the unpacked cache, or skip.
+# A failed fetch is not an error here (the peers_* calls report it).
+peers_prefetch() {
+    [ -n "${HARNESS_IN_NETNS:-}" ] && return 0
+    peers_fetch 2>/dev/null || true
 }
 
 # NTPsec's Python tools look for libntpc.so first beside their package
