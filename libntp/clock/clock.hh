@@ -79,6 +79,18 @@ public:
     virtual ClockResult set_frequency(double freq_ppm) = 0;
     virtual double frequency_ppm() = 0;
 
+    // Fast slew: run the clock `extra_ppm` faster (negative: slower) than
+    // set_frequency() says, from now until changed (0 ends it). It lets the
+    // start-up phase go faster than adjtime()'s 500 ppm. The rate is exact
+    // from the call on, so whoever sets it knows what it applied. Limited to
+    // +-fast_slew_limit_ppm(); a clock that cannot (limit 0) fails, and the
+    // caller keeps using slew().
+    virtual double fast_slew_limit_ppm() { return 0; }
+    virtual ClockResult set_fast_slew(double extra_ppm) {
+        (void)extra_ppm;
+        return ClockResult::failure("fast slew is not supported by this clock");
+    }
+
     // Kernel PLL discipline. Returns failure when the kernel loop is not
     // available (simulated clocks without one, or no permission).
     virtual ClockResult kernel_pll_update(const KernelPllUpdate& update) = 0;

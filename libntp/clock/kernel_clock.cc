@@ -2,6 +2,7 @@
 
 #include <sys/time.h>
 #include <sys/timex.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +17,7 @@ namespace ntp::clock {
 namespace {
 
 constexpr double kMaxFrequency_ppm = 500.0;
+constexpr double kMaxFastSlew_ppm = 90000.0;
 // The kernel PLL clamps phase to +-0.5 s (MAXPHASE); clamping here keeps the
 // nanosecond value well inside a long on every platform.
 constexpr double kMaxPllOffset_s = 0.5;
@@ -29,6 +31,16 @@ long to_micros_clamped(double seconds, double limit_s) {
 }
 
 int call_ntp_adjtime(timex& tx) { return ::ntp_adjtime(&tx); }
+
+// timex.tick: microseconds added per clock interrupt of 1/USER_HZ s.
+long nominal_tick_us() {
+    static const long tick = [] {
+        const long hz = ::sysconf(_SC_CLK_TCK);
+        return hz > 0 ? (1'000'000 + hz / 2) / hz : 10'000;
+    }();
+    return tick;
+}
+
 
 }  // namespace
 
@@ -66,18 +78,57 @@ ClockResult KernelClock::slew(double offset_s) {
     return ClockResult::success();
 }
 
-ClockResult KernelClock::set_frequency(double freq_ppm) {
-    if (!std::isfinite(freq_ppm)) return ClockResult::failure(std::strerror(EINVAL));
+TickAndFrequency split_rate(double total_ppm, long nominal_tick_us) {
+    // One microsecond of tick is 1e6 / nominal_tick_us ppm (100 at USER_HZ 100).
+    const double unit_ppm = 1e6 / static_cast<double>(nominal_tick_us);
+    long units = 0;
+    if (std::fabs(total_ppm) > kMaxFrequency_ppm) units = std::lround(total_ppm / unit_ppm);
+    const double freq = std::clamp(total_ppm - static_cast<double>(units) * unit_ppm,
+                                   -kMaxFrequency_ppm, kMaxFrequency_ppm);
+    return {nominal_tick_us + units, freq};
+}
+
+ClockResult KernelClock::write_rate(double total_ppm) {
+    const auto split = split_rate(total_ppm, nominal_tick_us());
     timex tx{};
-    tx.modes = MOD_FREQUENCY;
+    tx.modes = MOD_FREQUENCY | ADJ_TICK;
     // timex.freq is ppm with a 16-bit binary fraction.
-    tx.freq = static_cast<long>(
-        std::llround(std::clamp(freq_ppm, -kMaxFrequency_ppm, kMaxFrequency_ppm) * 65536.0));
+    tx.freq = static_cast<long>(std::llround(split.freq_ppm * 65536.0));
+    tx.tick = split.tick_us;
     if (call_ntp_adjtime(tx) == -1) return failure_from_errno();
     return ClockResult::success();
 }
 
-double KernelClock::frequency_ppm() { return kernel_state().freq_ppm; }
+ClockResult KernelClock::set_frequency(double freq_ppm) {
+    if (!std::isfinite(freq_ppm)) return ClockResult::failure(std::strerror(EINVAL));
+    const double freq = std::clamp(freq_ppm, -kMaxFrequency_ppm, kMaxFrequency_ppm);
+    auto result = write_rate(freq + fast_slew_ppm_);
+    if (result.ok) freq_ppm_ = freq;
+    return result;
+}
+
+double KernelClock::frequency_ppm() {
+    timex tx{};
+    if (call_ntp_adjtime(tx) == -1) return 0;
+    const double unit_ppm = 1e6 / static_cast<double>(nominal_tick_us());
+    return static_cast<double>(tx.freq) / 65536.0 +
+           static_cast<double>(tx.tick - nominal_tick_us()) * unit_ppm - fast_slew_ppm_;
+}
+
+double KernelClock::fast_slew_limit_ppm() { return kernel_state().available ? kMaxFastSlew_ppm : 0; }
+
+ClockResult KernelClock::set_fast_slew(double extra_ppm) {
+    if (!std::isfinite(extra_ppm)) return ClockResult::failure(std::strerror(EINVAL));
+    const double extra = std::clamp(extra_ppm, -kMaxFastSlew_ppm, kMaxFastSlew_ppm);
+    // The frequency under the slew: the last one written, else the kernel's.
+    const double base = freq_ppm_ ? *freq_ppm_ : frequency_ppm();
+    auto result = write_rate(base + extra);
+    if (result.ok) {
+        freq_ppm_ = base;
+        fast_slew_ppm_ = extra;
+    }
+    return result;
+}
 
 ClockResult KernelClock::kernel_pll_update(const KernelPllUpdate& update) {
     if (!std::isfinite(update.offset_s)) return ClockResult::failure(std::strerror(EINVAL));

@@ -29,10 +29,21 @@ class KernelClock final : public Clock {
     // adjtime(): replaces any outstanding slew; the kernel amortizes it at
     // 500 ppm. Linux refuses |offset_s| beyond about 2145 s (EINVAL).
     ClockResult slew(double offset_s) override;
-    // MOD_FREQUENCY, clamped to +-500 ppm as the kernel would.
+    // MOD_FREQUENCY, clamped to +-500 ppm as the kernel would, plus the fast
+    // slew on top. Also writes ADJ_TICK: the nominal tick (1e6 / USER_HZ us)
+    // when the sum is within +-500 ppm, else the tick that carries the part
+    // beyond (1 us of tick = 100 ppm at USER_HZ 100), as chronyd does. So
+    // a tick left off nominal (a daemon killed in a fast slew, or set by
+    // hand with adjtimex --tick) is put back by the first frequency write.
     ClockResult set_frequency(double freq_ppm) override;
-    // The kernel's current frequency (0 when ntp_adjtime is unavailable).
+    // The frequency set_frequency() wrote as the kernel reports it (tick and
+    // MOD_FREQUENCY together, the fast slew taken off); 0 when ntp_adjtime is
+    // unavailable.
     double frequency_ppm() override;
+    // Fast slew by the tick: up to 90000 ppm (Linux allows the tick 10%
+    // either way; the discipline asks for less, see loop_filter.hh).
+    double fast_slew_limit_ppm() override;
+    ClockResult set_fast_slew(double extra_ppm) override;
     // MOD_OFFSET|MAXERROR|ESTERROR|STATUS|TIMECONST|NANO with status STA_PLL
     // (+STA_INS/STA_DEL, +STA_UNSYNC only when update.unsynchronised), then a
     // separate MOD_TAI write when update.tai_offset_s > 0, as classic ntpd does.
@@ -50,8 +61,21 @@ class KernelClock final : public Clock {
     ClockResult arm_leap(LeapDirection direction, int tai_offset_s) override;
 
   private:
+    ClockResult write_rate(double total_ppm);
+
     std::optional<double> precision_s_;
+    std::optional<double> freq_ppm_;  // last set_frequency(), clamped
+    double fast_slew_ppm_ = 0;
 };
+
+// How KernelClock writes a total rate: the timex.tick (microseconds per
+// clock interrupt) and the MOD_FREQUENCY part in ppm. Within +-500 ppm the
+// tick is nominal; beyond, whole microseconds of tick carry the bulk.
+struct TickAndFrequency {
+    long tick_us;
+    double freq_ppm;
+};
+TickAndFrequency split_rate(double total_ppm, long nominal_tick_us);
 
 // Classic ntpd's log text for an ntp_adjtime() return state, e.g.
 // "kernel reports TIME_ERROR: 0x2041: Clock Unsynchronized" or

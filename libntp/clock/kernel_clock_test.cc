@@ -162,3 +162,27 @@ TEST_CASE("without CAP_SYS_TIME every change fails with the EPERM text") {
     const std::string eperm = std::strerror(EPERM);
     CHECK(report == eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n" + eperm + "\n");
 }
+
+TEST_CASE("KernelClock splits a rate into tick and frequency") {
+    using ntp::clock::split_rate;
+    // Within +-500 ppm: the nominal tick, MOD_FREQUENCY alone.
+    auto r = split_rate(-499.5, 10000);
+    CHECK(r.tick_us == 10000);
+    CHECK(r.freq_ppm == Approx(-499.5));
+    // Beyond: whole microseconds of tick (100 ppm each at USER_HZ 100).
+    r = split_rate(12345.5, 10000);
+    CHECK(r.tick_us == 10123);
+    CHECK(r.freq_ppm == Approx(45.5));
+    r = split_rate(-50030, 10000);
+    CHECK(r.tick_us == 9500);
+    CHECK(r.freq_ppm == Approx(-30));
+    // Another USER_HZ: 1 us of a 4000 us tick is 250 ppm.
+    r = split_rate(1000, 4000);
+    CHECK(r.tick_us == 4004);
+    CHECK(r.freq_ppm == Approx(0));
+    // The sum is always what was asked for.
+    for (double total : {-90000.0, -600.0, 501.0, 777.7, 89999.9}) {
+        r = split_rate(total, 10000);
+        CHECK((r.tick_us - 10000) * 100.0 + r.freq_ppm == Approx(total).margin(1e-9));
+    }
+}

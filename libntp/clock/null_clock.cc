@@ -32,7 +32,7 @@ double NullClock::correction_at(const timespec& host) const {
     // A host clock stepped backwards under us gives a negative interval;
     // treat it as no time passing rather than un-applying corrections.
     double elapsed_s = std::max(0.0, diff_seconds(host, anchor_));
-    return base_correction_s_ + freq_ppm_ * 1e-6 * elapsed_s + slew_done_at(host);
+    return base_correction_s_ + (freq_ppm_ + fast_slew_ppm_) * 1e-6 * elapsed_s + slew_done_at(host);
 }
 
 void NullClock::advance_to(const timespec& host) {
@@ -85,6 +85,13 @@ ClockResult NullClock::set_frequency(double freq_ppm) {
     if (!std::isfinite(freq_ppm)) return ClockResult::failure(std::strerror(EINVAL));
     advance_to(host_now_());
     freq_ppm_ = std::clamp(freq_ppm, -kMaxFrequency_ppm, kMaxFrequency_ppm);
+    return ClockResult::success();
+}
+
+ClockResult NullClock::set_fast_slew(double extra_ppm) {
+    if (!std::isfinite(extra_ppm)) return ClockResult::failure(std::strerror(EINVAL));
+    advance_to(host_now_());
+    fast_slew_ppm_ = std::clamp(extra_ppm, -fast_slew_limit_ppm(), fast_slew_limit_ppm());
     return ClockResult::success();
 }
 

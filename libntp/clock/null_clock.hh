@@ -5,8 +5,9 @@
 //   now() = host realtime + correction(t)
 // where the correction integrates everything the discipline asked for: steps
 // add to it at once, slews are amortized at 500 ppm like adjtime() (a new
-// slew replaces what is left of the previous one), and set_frequency() makes
-// the correction grow at freq_ppm. The host clock itself is never changed.
+// slew replaces what is left of the previous one), and set_frequency() plus
+// set_fast_slew() make the correction grow at their sum, as KernelClock's
+// tick and frequency would. The host clock itself is never changed.
 //
 // Why a model rather than "read the host, ignore the commands": the daemon
 // disciplines the clock it reads and serves. With a model, every correction
@@ -44,6 +45,8 @@ class NullClock final : public Clock {
     ClockResult slew(double offset_s) override;
     ClockResult set_frequency(double freq_ppm) override;
     double frequency_ppm() override { return freq_ppm_; }
+    double fast_slew_limit_ppm() override { return 90000; }  // as KernelClock
+    ClockResult set_fast_slew(double extra_ppm) override;
     ClockResult kernel_pll_update(const KernelPllUpdate& update) override;
     ClockResult set_sync_status(bool synchronised, double max_error_s, double est_error_s) override;
     KernelState kernel_state() override;
@@ -66,6 +69,7 @@ class NullClock final : public Clock {
     double base_correction_s_ = 0;  // correction at anchor_
     double slew_left_s_ = 0;        // slew still to amortize from anchor_
     double freq_ppm_ = 0;
+    double fast_slew_ppm_ = 0;
     std::optional<double> precision_s_;
     ModelledKernel kernel_;                 // sync status, error estimates, the armed leap
     std::optional<timespec> last_reading_;  // to notice the leap's boundary

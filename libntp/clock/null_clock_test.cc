@@ -87,6 +87,20 @@ TEST_CASE("the frequency correction accumulates over host time, clamped to 500 p
     CHECK_FALSE(clock.set_frequency(std::nan("")).ok);
 }
 
+TEST_CASE("the fast slew adds to the frequency over host time") {
+    FakeHost host;
+    auto clock = make_clock(host);
+    REQUIRE(clock.set_frequency(10).ok);
+    REQUIRE(clock.set_fast_slew(-20000).ok);
+    host.advance(2);
+    CHECK(offset_from_host(clock, host) == Approx(-0.03998).margin(1e-9));
+    REQUIRE(clock.set_fast_slew(0).ok);
+    host.advance(100);
+    CHECK(offset_from_host(clock, host) == Approx(-0.03998 + 0.001).margin(1e-9));
+    CHECK(clock.frequency_ppm() == 10);
+    CHECK_FALSE(clock.set_fast_slew(std::nan("")).ok);
+}
+
 TEST_CASE("a host clock stepped backwards does not undo corrections") {
     FakeHost host;
     auto clock = make_clock(host);

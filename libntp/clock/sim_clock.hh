@@ -7,8 +7,18 @@
 //   * slew() behaves like adjtime(): the amount is applied at 500 ppm and a
 //     new slew replaces what is left of the previous one;
 //   * set_frequency() changes its rate by the given ppm (clamped +/-500);
-//   * kernel_pll_update() fails: there is no simulated kernel PLL, so the
-//     discipline uses its daemon loop (kernel_state().available == false);
+//   * set_fast_slew() adds to that rate (up to 90000 ppm, as KernelClock
+//     does with the tick);
+//   * kernel_pll_update(): without Options::kernel_pll it fails and
+//     kernel_state().available is false, so the discipline runs its daemon
+//     loop (as under --no-adjust); with it, a model of the Linux kernel PLL
+//     (kernel/time/ntp.c with STA_NANO, as the clknetsim simulator models it
+//     too): the offset handed over (clamped to +-0.5 s) replaces the one in
+//     progress and is amortized at each second boundary by
+//     offset / 2^(SHIFT_PLL + tc), SHIFT_PLL = 2, applied over the next
+//     second; each update also nudges the frequency by
+//     offset * seconds_since_last_update / 2^(2 * (4 + tc)) (clamped
+//     +-500 ppm), unless the caller overwrites it;
 //   * set_sync_status() is recorded;
 //   * arm_leap() behaves like STA_INS / STA_DEL in the Linux kernel: at the
 //     next UTC midnight the clock reading repeats a second (insert) or skips
@@ -36,6 +46,8 @@ public:
         double wander_ppm_per_sqrt_s = 0;  // random walk of the frequency error
         std::uint64_t seed = 1;
         double precision_s = 5.96e-8;      // 2^-24, like a typical Linux box
+        bool kernel_pll = false;           // model the Linux kernel PLL (above)
+        bool fast_slew = true;             // false: set_fast_slew() fails (a clock without)
     };
 
     struct StepRecord {
@@ -78,6 +90,8 @@ public:
     ClockResult slew(double offset_s) override;
     ClockResult set_frequency(double freq_ppm) override;
     double frequency_ppm() override { return freq_ppm_; }
+    double fast_slew_limit_ppm() override { return fast_slew_ ? 90000 : 0; }
+    ClockResult set_fast_slew(double extra_ppm) override;
     ClockResult kernel_pll_update(const KernelPllUpdate& update) override;
     ClockResult set_sync_status(bool synchronised, double max_error_s, double est_error_s) override;
     KernelState kernel_state() override;
@@ -85,6 +99,19 @@ public:
 
 private:
     void execute_leap(const timespec& before);
+    void run_for(double seconds);       // constant rates over `seconds`
+    void kernel_second();               // the PLL's once-a-second work
+
+    // The kernel PLL model (Options::kernel_pll).
+    struct Pll {
+        bool enabled = false;        // Options::kernel_pll
+        bool on = false;             // STA_PLL set by an update
+        double offset_s = 0;         // phase still to amortize
+        double rate = 0;             // s/s applied during the current second
+        int time_constant = 0;
+        double seconds_since_update = 0;
+        bool updated_before = false;
+    };
 
     timespec start_;
     double elapsed_s_ = 0;
@@ -93,6 +120,8 @@ private:
     double wander_;
     double precision_s_;
     double freq_ppm_ = 0;
+    double fast_slew_ppm_ = 0;
+    bool fast_slew_;
     double slew_left_s_ = 0;
     std::mt19937_64 rng_;
     std::normal_distribution<double> normal_{0.0, 1.0};
@@ -102,6 +131,8 @@ private:
     double slew_total_s_ = 0;
     ModelledKernel kernel_;  // sync status, error estimates, the armed leap
     std::vector<LeapRecord> leaps_;
+    Pll pll_;
+    double next_second_s_ = 1;  // true elapsed time of the next second boundary
 };
 
 }  // namespace ntp::clock

@@ -124,3 +124,73 @@ TEST_CASE("sim clock: jump() is someone else's step, not recorded") {
     CHECK(c.error_s() == 2);
     CHECK(c.steps().empty());
 }
+
+TEST_CASE("sim clock: the fast slew adds to the frequency until ended") {
+    SimClock c(SimClock::Options{});
+    CHECK(c.fast_slew_limit_ppm() == 90000);
+    c.set_frequency(10);
+    REQUIRE(c.set_fast_slew(50000).ok);
+    c.advance(2);
+    CHECK(c.error_s() == Approx(2 * 50010e-6).margin(1e-12));
+    c.set_fast_slew(0);
+    c.advance(100);
+    CHECK(c.error_s() == Approx(2 * 50010e-6 + 100 * 10e-6).margin(1e-12));
+    c.set_fast_slew(1e6);  // clamped like the tick
+    c.advance(1);
+    CHECK(c.error_s() == Approx(2 * 50010e-6 + 101 * 10e-6 + 0.09).margin(1e-12));
+
+    SimClock::Options o;
+    o.fast_slew = false;
+    SimClock without(o);
+    CHECK(without.fast_slew_limit_ppm() == 0);
+    CHECK_FALSE(without.set_fast_slew(100).ok);
+}
+
+TEST_CASE("sim clock: the kernel PLL model amortizes like Linux") {
+    SimClock::Options o;
+    o.kernel_pll = true;
+    SimClock c(o);
+    REQUIRE(c.kernel_state().available);
+    CHECK_FALSE(c.kernel_state().pll);
+    ntp::clock::KernelPllUpdate u;
+    u.offset_s = 0.1;
+    u.time_constant = 0;
+    c.advance(0.5);
+    REQUIRE(c.kernel_pll_update(u).ok);
+    CHECK(c.kernel_state().pll);
+    CHECK((c.kernel_state().status_bits & STA_PLL) != 0);
+    CHECK_FALSE(c.kernel_state().unsynchronised);
+    // Nothing happens before the next second boundary; then a quarter of the
+    // offset (2^-(SHIFT_PLL + tc)) over each second, of what is left.
+    c.advance(0.5);
+    CHECK(c.error_s() == Approx(0).margin(1e-12));
+    c.advance(0.5);  // t = 1.5
+    CHECK(c.error_s() == Approx(0.0125).margin(1e-12));
+    c.advance(0.5);  // t = 2: the next quarter is taken off what is left
+    CHECK(c.error_s() == Approx(0.025).margin(1e-12));
+    CHECK(c.kernel_state().offset_s == Approx(0.075 * 0.75).margin(1e-12));
+    c.advance(1);
+    CHECK(c.error_s() == Approx(0.025 + 0.075 / 4).margin(1e-12));
+    c.advance(101);  // t = 104
+    CHECK(c.error_s() == Approx(0.1).margin(1e-9));
+    // A larger time constant amortizes slower: 2^-(2 + 4) per second.
+    u.offset_s = 0.01;
+    u.time_constant = 4;
+    const double before = c.error_s();
+    const double freq_before = c.frequency_ppm();
+    REQUIRE(c.kernel_pll_update(u).ok);
+    // The PLL nudged the frequency: offset * seconds since the last update
+    // (104 boundaries) / 2^(2 * (4 + tc)).
+    CHECK(c.frequency_ppm() - freq_before == Approx(0.01 * 104 / 65536.0 * 1e6).margin(1e-6));
+    c.set_frequency(freq_before);  // as the discipline does right after
+    c.advance(1);  // the second in progress ran on the old offset's rate
+    CHECK(c.error_s() - before == Approx(0).margin(1e-9));
+    c.advance(1);
+    CHECK(c.error_s() - before == Approx(0.01 / 64).margin(1e-9));
+    // Offsets beyond MAXPHASE are clamped; STA_UNSYNC follows the update.
+    u.offset_s = 3;
+    u.unsynchronised = true;
+    REQUIRE(c.kernel_pll_update(u).ok);
+    CHECK(c.kernel_state().offset_s == Approx(0.5));
+    CHECK(c.kernel_state().unsynchronised);
+}
