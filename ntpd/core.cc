@@ -880,8 +880,13 @@ void Core::check_quit(double steady_s) {
     exit_ = ExitRequest{0, "ntpd: no servers found"};
 }
 
+void Core::release_clock() {
+    if (loop_) loop_->end_fast_slew();
+}
+
 void Core::shutdown(const timespec& now) {
     (void)now;
+    release_clock();
     if (deps_.hwclock && settings_->hwclock_interval_s && sys_.synchronised()) {
         const std::string err = deps_.hwclock->write_rtc();
         if (!err.empty()) message(Severity::warning, err);

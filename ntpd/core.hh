@@ -164,8 +164,12 @@ public:
     PacketResult on_packet(const ReceivedPacket& rx);
     // Mode 1 dispatch: is `from` a configured symmetric peer?
     bool is_configured_peer(const ntp::io::Endpoint& from) const;
-    // Clean exit (SIGTERM): final hardware clock write when synchronised.
+    // Clean exit (SIGTERM): final hardware clock write when synchronised,
+    // and release_clock().
     void shutdown(const timespec& now);
+    // Before any exit: a start-up fast slew in progress is ended, so the
+    // clock is left at the discipline's frequency.
+    void release_clock();
 
     const SystemState& system_state() const { return sys_; }
     const std::optional<ExitRequest>& exit_request() const { return exit_; }

@@ -652,6 +652,7 @@ bool Daemon::check_core_exit() {
 void Daemon::finish(int status) {
     exit_status_ = status;
     stopping_ = true;
+    if (core_) core_->release_clock();
     if (loop_) loop_->stop();
 }
 

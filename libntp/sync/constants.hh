@@ -38,6 +38,7 @@ inline constexpr double huffpuff_stage_s = 900;   // HUFFPUFF
 // Discipline.
 inline constexpr double max_freq_ppm = 500;       // NTP_MAXFREQ (500e-6)
 inline constexpr double max_slew_ppm = 500;       // adjtime()/kernel slew ceiling
+inline constexpr double max_fast_slew_ppm = 50000; // ours: start-up slew by frequency (5%)
 inline constexpr double step_threshold_s = 0.128; // CLOCK_MAX
 inline constexpr double stepout_s = 300;          // CLOCK_MINSTEP
 inline constexpr double panic_threshold_s = 1000; // CLOCK_PANIC

@@ -58,6 +58,12 @@ std::vector<LoopEvent> LoopFilter::start(double now_s) {
     kernel_mode_ = config_.kernel_enabled && thresholds_allow_kernel && !config_.one_shot &&
                    config_.ntp_enabled && clock_.kernel_state().available;
     if (kernel_mode_) events.push_back({LoopEventType::kern, 0, "kernel time sync enabled"});
+    // Only with the classic step thresholds (the kernel's condition): so the
+    // fast slew never amortizes more than 0.5 s, and -x keeps 500 ppm.
+    fast_slew_limit_ppm_ = config_.ntp_enabled && !config_.one_shot && thresholds_allow_kernel
+                               ? std::min(clock_.fast_slew_limit_ppm(), c::max_fast_slew_ppm)
+                               : 0;
+    fast_slew_ppm_ = 0;
 
     if (config_.drift_ppm) {
         freq_ppm_ = std::clamp(*config_.drift_ppm, -c::max_freq_ppm, c::max_freq_ppm);
@@ -90,6 +96,11 @@ void LoopFilter::advance_corrections(double now_s) {
     if (!(dt > 0)) return;
     double applied = std::copysign(std::min(std::fabs(slew_left_s_), slew_rate * dt), slew_left_s_);
     slew_left_s_ -= applied;
+    if (fast_slew_ppm_ != 0) {
+        const double fast = fast_slew_phase(dt);
+        pending_phase_s_ -= fast;
+        applied += fast;
+    }
     if (kernel_phase_left_s_ != 0) {
         const double tau = 4.0 * std::ldexp(1.0, std::max(poll_.poll_log2() - 3, 0));
         const double k = kernel_phase_left_s_ * (1 - std::exp(-dt / tau));
@@ -125,7 +136,7 @@ double LoopFilter::refer_offset(double offset_s, double from_time_s, double to_t
         const double ahead = t - correction_time_s_;
         if (ahead > 0)
             c += std::copysign(std::min(std::fabs(slew_left_s_), slew_rate * ahead), slew_left_s_) +
-                 freq_ppm_ * 1e-6 * ahead;
+                 fast_slew_phase(ahead) + freq_ppm_ * 1e-6 * ahead;
         return c;
     };
     // Everything applied in between comes off; what the clock itself did
@@ -163,6 +174,9 @@ void LoopFilter::tick(double now_s) {
     if (!config_.ntp_enabled || config_.one_shot || !(dt > 0)) return;
     if (state_ == LoopState::sync && clamp_left_s_ > 0) clamp_left_s_ = std::max(0.0, clamp_left_s_ - dt);
 
+    update_fast_slew();
+    if (fast_slew_ppm_ != 0) return;
+
     // Daemon loop: amortize the phase (ntp_loopfilter.c adj_host_clock).
     // Whatever the last adjtime() did not finish is replaced, so take it back.
     pending_phase_s_ += slew_left_s_;
@@ -178,7 +192,52 @@ void LoopFilter::tick(double now_s) {
     }
 }
 
+double LoopFilter::fast_slew_phase(double local_s) const {
+    // The phase a clock running r fast gains while it reads local_s: r times
+    // the true time elapsed, local_s / (1 + r). At 5% the difference from
+    // r * local_s is 0.25% of the phase, which the frequency estimate would
+    // otherwise take for hundreds of ppm.
+    const double r = fast_slew_ppm_ * 1e-6;
+    return r * local_s / (1 + r);
+}
+
+void LoopFilter::set_fast_slew(double ppm) {
+    if (ppm == fast_slew_ppm_) return;
+    if (clock_.set_fast_slew(ppm).ok) {
+        fast_slew_ppm_ = ppm;
+    } else {
+        // Refused (e.g. no permission after all): slew at 500 ppm from now.
+        fast_slew_limit_ppm_ = 0;
+        if (fast_slew_ppm_ != 0 && clock_.set_fast_slew(0).ok) fast_slew_ppm_ = 0;
+    }
+}
+
+void LoopFilter::end_fast_slew() {
+    if (fast_slew_ppm_ == 0) return;
+    set_fast_slew(0);
+    fast_slew_limit_ppm_ = 0;
+}
+
+void LoopFilter::update_fast_slew() {
+    const bool wanted = fast_slew_limit_ppm_ > 0 && clamp_left_s_ > 0 && pending_phase_s_ != 0 &&
+                        !kernel_phase_left_s_;
+    if (!wanted) {
+        set_fast_slew(0);
+        return;
+    }
+    // An adjtime() still in flight is folded into the fast slew.
+    if (slew_left_s_ != 0 && clock_.slew(0).ok) {
+        pending_phase_s_ += slew_left_s_;
+        slew_left_s_ = 0;
+    }
+    // The rate leaves half of the phase for later at the next tick (a time
+    // constant of 2 s): even a tick late by a second does not overshoot.
+    const double ppm = pending_phase_s_ / startup_time_constant_s * 1e6;
+    set_fast_slew(std::clamp(ppm, -fast_slew_limit_ppm_, fast_slew_limit_ppm_));
+}
+
 void LoopFilter::clock_jumped(double now_s, double jump_s) {
+    set_fast_slew(0);
     foreign_jump_s_ = jump_s;
     if (regression_.size() >= 3) {
         prior_freq_ppm_ = freq_ppm_;
@@ -294,6 +353,7 @@ void LoopFilter::step(const LoopUpdate& u, UpdateResult& r) {
     const double theta = u.offset_s;
     // Anything still being slewed belongs to the old timescale.
     if (slew_left_s_ != 0 || pending_phase_s_ != 0) clock_.slew(0);
+    set_fast_slew(0);
     const auto res = clock_.step(theta);
     if (!res.ok) r.clock_error = res.error;
     r.events.push_back({LoopEventType::clock_step, theta, format("%+.6f s", theta)});
@@ -387,6 +447,8 @@ void LoopFilter::discipline(const LoopUpdate& u, UpdateResult& r) {
         kernel_phase_left_s_ = 0;
         pending_phase_s_ = phase - slew_left_s_;
     }
+    // The start-up fast slew follows the new phase at once (or ends).
+    if (fast_slew_limit_ppm_ > 0) update_fast_slew();
     // The kernel PLL nudges the frequency on every offset it is given; our
     // estimate replaces that (written after the offset on purpose).
     if (freq != freq_ppm_ || to_kernel) {

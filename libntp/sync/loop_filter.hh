@@ -40,8 +40,17 @@
 // averaged out. The frequency is set directly and the phase amortized with a
 // time constant of half a poll interval (2 s during the start-up clamp).
 // Unlike classic, the frequency is also corrected during FREQ and the
-// start-up clamp (the states and their timing stay classic), which is what
-// lets the 0.1 s LAN start converge as fast as a 500 ppm slew allows.
+// start-up clamp (the states and their timing stay classic).
+//
+// Fast start-up slew (ours): during the start-up clamp a clock that can
+// (Clock::fast_slew_limit_ppm(), KernelClock through the tick) amortizes the
+// phase by running up to 50000 ppm fast or slow (Clock::set_fast_slew), not
+// by adjtime()'s 500 ppm: a 0.1 s offset is gone in seconds, not in 200 s.
+// The rate is set at each tick and update and its effect is exact, so the
+// bookkeeping of corrections stays exact. It ends with the clamp. Only with
+// step thresholds within 0.5 s (as for the kernel loop), so it never slews
+// more than that; -x, larger `tinker step` values and a clock without it
+// (no CAP_SYS_TIME) slew at adjtime()'s 500 ppm as classic does.
 //
 // `now_s` and `sample_time_s` are seconds on the local clock (any epoch,
 // e.g. realtime as a double relative to the daemon's start). After a step by
@@ -120,6 +129,11 @@ public:
     // One clock update from the system process.
     UpdateResult update(const LoopUpdate& u);
 
+    // Ends a start-up fast slew in progress (the clock back at the loop's
+    // frequency); the daemon calls it before it exits, so a clock running
+    // 5% fast is never left behind. The rest of the phase is dropped.
+    void end_fast_slew();
+
     // Once a second: phase amortization and the start-up clamp countdown.
     void tick(double now_s);
 
@@ -177,6 +191,10 @@ private:
         double total_s;  // phase + frequency corrections
         double phase_s;  // phase corrections (slews) only
     };
+    // Start-up fast slew: sets the rate for pending_phase_s_, or ends it.
+    void update_fast_slew();
+    void set_fast_slew(double ppm);
+    double fast_slew_phase(double local_s) const;
     void advance_corrections(double now_s);
     double correction_at(double time_s) const { return interpolate(time_s, &CorrectionPoint::total_s); }
     double interpolate(double time_s, double CorrectionPoint::*field) const;
@@ -222,6 +240,8 @@ private:
     double pending_phase_s_ = 0;     // still to amortize (daemon loop)
     double slew_left_s_ = 0;         // handed to Clock::slew, not yet applied
     double kernel_phase_left_s_ = 0; // handed to the kernel PLL, not yet applied
+    double fast_slew_limit_ppm_ = 0; // start-up fast slew available (0: no)
+    double fast_slew_ppm_ = 0;       // the rate set now (Clock::set_fast_slew)
     double last_tick_s_ = 0;
 };
 

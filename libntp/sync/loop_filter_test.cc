@@ -90,7 +90,7 @@ TEST_CASE("loop: NSET slews a small offset, goes FREQ, then SYNC after stepout")
     CHECK(b.loop.state() == LoopState::freq);
     CHECK(b.clock.steps().empty());
     b.run(64);
-    CHECK(b.clock.error_s() == Approx(-0.05 + 63 * 500e-6).margin(1e-9));  // 500 ppm from the next tick
+    CHECK(std::fabs(b.clock.error_s()) < 1e-6);  // the start-up fast slew: gone in seconds
     b.measure();
     CHECK(b.loop.state() == LoopState::freq);
     for (int i = 0; i < 5; ++i) {
@@ -100,6 +100,56 @@ TEST_CASE("loop: NSET slews a small offset, goes FREQ, then SYNC after stepout")
     CHECK(b.loop.state() == LoopState::sync);
     CHECK(std::fabs(b.clock.error_s()) < 1e-4);
     CHECK(b.clock.steps().empty());
+}
+
+TEST_CASE("loop: the start-up fast slew halves the phase each second and keeps its books") {
+    Bench b(clock_with(-0.1, 0), LoopConfig{});
+    const double t0 = b.local();
+    b.loop.start(t0);
+    b.measure();  // +0.1 s: 50000 ppm (the cap) until the next tick
+    b.run(1);
+    CHECK(b.clock.error_s() == Approx(-0.05).margin(1e-9));
+    b.run(2);
+    CHECK(std::fabs(b.clock.error_s()) < 0.02);
+    b.run(20);
+    CHECK(std::fabs(b.clock.error_s()) < 1e-6);
+    // Exact books: the clock has no frequency error, nor does the estimate.
+    for (int i = 0; i < 5; ++i) {
+        b.measure();
+        b.run(2);
+    }
+    CHECK(b.loop.frequency_ppm() == Approx(0).margin(1e-3));
+    // All the phase it applied since the start is on its books: 0.1 s.
+    CHECK(b.loop.refer_offset(0, t0, b.local()) == Approx(-0.1).margin(1e-9));
+}
+
+TEST_CASE("loop: end_fast_slew leaves the clock at the loop's frequency") {
+    Bench b(clock_with(-0.1, 0), LoopConfig{});
+    b.loop.start(b.local());
+    b.measure();
+    b.run(1);
+    b.loop.end_fast_slew();  // the daemon exits
+    const double e = b.clock.error_s();
+    b.clock.advance(100);
+    CHECK(b.clock.error_s() == Approx(e).margin(1e-12));
+}
+
+TEST_CASE("loop: a clock without the fast slew slews at 500 ppm; -x never fast-slews") {
+    auto o = clock_with(-0.05, 0);
+    o.fast_slew = false;
+    Bench b(o, LoopConfig{});
+    b.loop.start(b.local());
+    b.measure();
+    b.run(64);
+    CHECK(b.clock.error_s() == Approx(-0.05 + 63 * 500e-6).margin(1e-9));  // 500 ppm from the next tick
+
+    LoopConfig x;
+    x.slew_only();
+    Bench bx(clock_with(-0.05, 0), x);
+    bx.loop.start(bx.local());
+    bx.measure();
+    bx.run(64);
+    CHECK(bx.clock.error_s() == Approx(-0.05 + 63 * 500e-6).margin(1e-9));
 }
 
 TEST_CASE("loop: NSET steps a large offset at once and goes FREQ") {

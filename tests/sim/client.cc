@@ -1,5 +1,8 @@
 #include "tests/sim/client.hh"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <algorithm>
 
 #include "libntp/sync/fitness.hh"
@@ -79,8 +82,11 @@ void SimClient::on_reply(std::size_t a, std::uint64_t generation, const Exchange
 
     const auto sample = sync::compute_sample({x.forward_s, x.backward_s, x.round_trip_s},
                                              server.precision_s, world_.clock().precision_s());
+    // As ntpd's core: no delay sort and no popcorn suppression until the
+    // discipline has settled.
+    const bool settled = loop_.sort_filters();
     const auto outcome =
-        as.filter.add(sample, x.receive_local_s, as.host_poll_log2, loop_.sort_filters());
+        as.filter.add(sample, x.receive_local_s, as.host_poll_log2, sync::FilterMode{settled, settled});
     if (outcome == sync::FilterOutcome::new_sample) system_process();
 }
 
@@ -136,6 +142,10 @@ void SimClient::system_process() {
     u.root_delay_s = sp.filter.delay_s() + sp.root_delay_s;
     u.root_dispersion_s = sp.root_dispersion_s + sp.filter.dispersion_s();
     const auto res = loop_.update(u);
+    if (std::getenv("SIM_TRACE"))
+        std::printf("update %7.1f offset %+10.1f us state %s clamp %d freq %+.3f\n", world_.true_s(),
+                    u.offset_s * 1e6, sync::to_string(loop_.state()), loop_.startup_clamp(),
+                    loop_.frequency_ppm());
     for (const auto& e : res.events) log(e);
     if (res.outcome == sync::UpdateOutcome::stepped) clear_all();
     if (res.outcome == sync::UpdateOutcome::panic) panicked_ = true;

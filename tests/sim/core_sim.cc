@@ -258,18 +258,24 @@ ServerModel lan_server() {
     return s;
 }
 
-}  // namespace
-
-TEST_CASE("core sim: LAN, one server, +30 ppm, 0.1 s initial offset") {
+// The LAN start: one LAN server, +30 ppm, 0.1 s off, four hours.
+Scenario lan_scenario(const char* name) {
     Scenario sc;
-    sc.name = "LAN";
+    sc.name = name;
     sc.clock.initial_offset_s = 0.1;
     sc.clock.freq_error_ppm = 30;
     sc.servers = {lan_server()};
     sc.duration_s = 4 * 3600;
-    const Figures f = run_core(sc);
+    return sc;
+}
+
+}  // namespace
+
+TEST_CASE("core sim: LAN, one server, +30 ppm, 0.1 s initial offset") {
+    const Figures f = run_core(lan_scenario("LAN"));
     CHECK(f.steps == 0);               // 0.1 s is below the step threshold: slewed
     CHECK(f.to_1ms_s > 0);             // converges and stays
+    CHECK(f.to_1ms_s < 60);            // by the start-up fast slew
     CHECK(f.max_abs_s < 1e-3);
     CHECK(f.has_sys_peer);
     CHECK(logged(f, "clock_sync"));
@@ -280,12 +286,8 @@ TEST_CASE("core sim: LAN, three servers, +30 ppm, 0.1 s initial offset") {
     // converge slower than one. (A filter falling back on an early iburst
     // sample of a non-system peer once carried the start-up offset into the
     // combination: 5 ms off after convergence, 1993 s to stay within 1 ms.)
-    Scenario sc;
-    sc.name = "LAN x3";
-    sc.clock.initial_offset_s = 0.1;
-    sc.clock.freq_error_ppm = 30;
+    Scenario sc = lan_scenario("LAN x3");
     sc.servers.assign(3, lan_server());
-    sc.duration_s = 4 * 3600;
     sc.window_from_s = 900;  // from the end of the classic start-up (stepout)
     const Figures f = run_core(sc);
     CHECK(f.steps == 0);
@@ -293,6 +295,34 @@ TEST_CASE("core sim: LAN, three servers, +30 ppm, 0.1 s initial offset") {
     CHECK(f.max_abs_s < 1e-3);  // stays within 1 ms from 15 minutes on
     CHECK(f.has_sys_peer);
     CHECK(logged(f, "clock_sync"));
+}
+
+TEST_CASE("core sim: LAN through the kernel PLL, as ntpd runs on Linux") {
+    // The clock models the Linux kernel PLL (SimClock::Options::kernel_pll),
+    // so after the start-up clamp the discipline hands its phase to the
+    // kernel, as the real daemon does (and as an LD_PRELOAD simulator
+    // measures it). The PLL's own frequency nudges must not win over ours.
+    Scenario sc = lan_scenario("LAN kernel");
+    sc.clock.kernel_pll = true;
+    const Figures f = run_core(sc);
+    CHECK(f.steps == 0);
+    CHECK(f.to_1ms_s > 0);
+    CHECK(f.to_1ms_s < 60);  // the start-up fast slew, not 500 ppm (200 s)
+    CHECK(f.max_abs_s < 1e-3);
+    CHECK(logged(f, "kernel time sync enabled"));
+    CHECK_FALSE(logged(f, "exceeds tolerance"));
+    CHECK_FALSE(logged(f, "kernel_failed"));
+}
+
+TEST_CASE("core sim: LAN on a clock without the fast slew (500 ppm)") {
+    // A clock that refuses Clock::set_fast_slew: the start-up phase goes at
+    // adjtime()'s 500 ppm, 0.1 s in about 200 s, and the result is the same.
+    Scenario sc = lan_scenario("LAN 500ppm");
+    sc.clock.fast_slew = false;
+    const Figures f = run_core(sc);
+    CHECK(f.steps == 0);
+    CHECK(f.to_1ms_s > 190);  // 0.1 s at 500 ppm takes 200 s
+    CHECK(f.max_abs_s < 1e-3);
 }
 
 TEST_CASE("core sim: WAN, three servers 20 ms away, asymmetric paths") {
@@ -361,10 +391,7 @@ TEST_CASE("core sim: four servers, one 0.3 s falseticker, is rejected") {
 }
 
 TEST_CASE("core sim: one hour outage, holdover") {
-    Scenario sc;
-    sc.name = "outage";
-    sc.clock.initial_offset_s = 0.1;
-    sc.clock.freq_error_ppm = 30;
+    Scenario sc = lan_scenario("outage");
     sc.clock.wander_ppm_per_sqrt_s = 1e-4;  // a little wander makes holdover a real test
     sc.clock.seed = 5;
     ServerModel s = lan_server();

@@ -3,12 +3,14 @@
 // each. Every scenario prints its figures (time to < 1 ms and < 100 us, RMS
 // and maximum offset over the measurement window, packets sent) and asserts
 // behaviour - converges, steps once, rejects the falseticker, holds over -
-// never a timing.
+// never a timing. SIM_TRACE=1 also prints the clock error each second (first
+// 10 minutes) and every clock update.
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "tests/sim/client.hh"
@@ -38,8 +40,10 @@ Figures run(World& world, double duration_s, double window_from_s, double extra_
     Figures f;
     double sum_sq = 0;
     long n = 0;
+    static const bool trace = std::getenv("SIM_TRACE") != nullptr;
     for (double t = 1; t <= duration_s; t += 1) {
         world.run_until(t);
+        if (trace && t <= 600) std::printf("trace %4.0f %+12.1f us%s\n", t, world.clock().error_s() * 1e6, "");
         const double err = std::fabs(world.clock().error_s());
         if (f.to_1ms_s < 0 && err < 1e-3) f.to_1ms_s = t;
         if (f.to_100us_s < 0 && err < 100e-6) f.to_100us_s = t;
