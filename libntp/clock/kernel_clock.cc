@@ -41,7 +41,6 @@ long nominal_tick_us() {
     return tick;
 }
 
-
 }  // namespace
 
 timespec read_realtime() {
