@@ -28,6 +28,10 @@ esac
 # that has them all never calls apt-get.
 deps="build-essential autoconf automake libtool pkg-config libevent-dev libssl-dev \
 catch2 libcap-dev libcap2-bin iproute2 util-linux libseccomp-dev"
+# Classic ntp, built from its source for side-by-side tests (tests/lib/classic.sh).
+if [ "$what" = check ]; then
+    deps="$deps bison perl"
+fi
 # The sanitizer stage: clang with its compiler-rt (ASan, UBSan, libFuzzer).
 if [ "$what" = check ] && [ "${QUICKSTART_SKIP_SANITIZERS:-0}" != 1 ]; then
     deps="$deps clang libclang-rt-14-dev"
