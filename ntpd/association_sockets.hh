@@ -27,7 +27,7 @@
 
 #include "libntp/io/event_loop.hh"
 #include "libntp/io/udp_socket.hh"
-#include "ntpd/core.hh"
+#include "ntpd/core/core.hh"
 
 namespace ntpd {
 

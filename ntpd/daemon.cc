@@ -32,19 +32,19 @@
 #include "libntp/wire/ntp_time.hh"
 #include "ntpd/association_sockets.hh"
 #include "ntpd/configtest.hh"
-#include "ntpd/core.hh"
+#include "ntpd/core/core.hh"
 #include "ntpd/daemon_process.hh"
 #include "ntpd/daemon_control.hh"
 #include "ntpd/interfaces.hh"
-#include "ntpd/mru.hh"
-#include "ntpd/packet_auth.hh"
-#include "ntpd/privileges.hh"
-#include "ntpd/rate_limit.hh"
-#include "ntpd/resolver.hh"
-#include "ntpd/restrict_list.hh"
+#include "ntpd/server/mru.hh"
+#include "ntpd/server/packet_auth.hh"
+#include "libntp/sys/privileges.hh"
+#include "ntpd/server/rate_limit.hh"
+#include "libntp/io/resolver.hh"
+#include "ntpd/server/restrict_list.hh"
 #include "ntpd/seccomp.hh"
-#include "ntpd/server_responder.hh"
-#include "ntpd/server_view.hh"
+#include "ntpd/server/responder.hh"
+#include "ntpd/control/server_view.hh"
 
 namespace ntpd {
 
@@ -90,10 +90,10 @@ std::string command_line(const std::vector<std::string>& argv) {
 
 std::vector<IpAddress> resolve_for_restrict(const std::string& host,
                                             ntp::config::AddressFamily family) {
-    ResolveFamily f = family == ntp::config::AddressFamily::ipv4   ? ResolveFamily::v4
-                      : family == ntp::config::AddressFamily::ipv6 ? ResolveFamily::v6
-                                                                   : ResolveFamily::any;
-    return resolve_now(host, f).addresses;
+    ntp::io::ResolveFamily f = family == ntp::config::AddressFamily::ipv4   ? ntp::io::ResolveFamily::v4
+                      : family == ntp::config::AddressFamily::ipv6 ? ntp::io::ResolveFamily::v6
+                                                                   : ntp::io::ResolveFamily::any;
+    return ntp::io::resolve_now(host, f).addresses;
 }
 
 // Copies the system time to the RTC for the core. The device is opened at
@@ -222,7 +222,7 @@ private:
     ntp::io::RecvBatch rx_batch_{32, 2048};
     ntp::io::SendBatch tx_batch_{32, 128};
 
-    std::unique_ptr<ThreadedResolver> resolver_;
+    std::unique_ptr<ntp::io::ThreadedResolver> resolver_;
     OpenSslRandom random_;
     std::unique_ptr<RtcWriter> rtc_writer_;
     std::optional<int> hwclock_interval_s_;
@@ -482,19 +482,19 @@ void Daemon::prepare_hwclock() {
 }
 
 bool Daemon::drop_privileges_if_asked() {
-    DropOptions d;
+    ntp::sys::DropOptions d;
     d.jaildir = options_.jaildir;
     d.keep_sys_time = !options_.no_adjust;
     if (options_.user) {
         std::string err;
-        d.user = parse_run_as(*options_.user, err);
+        d.user = ntp::sys::parse_run_as(*options_.user, err);
         if (!d.user) {
             log_.error(Subsystem::general, err);
             return false;
         }
     }
     if (!d.user && !d.jaildir) return true;
-    std::string err = drop_privileges(d);
+    std::string err = ntp::sys::drop_privileges(d);
     if (!err.empty()) {
         log_.error(Subsystem::general, err);
         return false;
@@ -514,7 +514,7 @@ void Daemon::setup_core() {
     co.pid = static_cast<long>(getpid());
     co.hwclock_interval_s = hwclock_interval_s_;
 
-    resolver_ = std::make_unique<ThreadedResolver>();
+    resolver_ = std::make_unique<ntp::io::ThreadedResolver>();
     assoc_sockets_ = std::make_unique<AssociationSockets>(
         *loop_, clock_now_,
         [this](std::uint16_t assoc, const ntp::io::Datagram& d) { deliver_to_core(d, assoc); },

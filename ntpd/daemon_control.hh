@@ -2,7 +2,7 @@
 // The daemon shell's mode 6 glue: the control server, its authenticator and
 // nonce secret, and the ControlState it reads.
 //
-// What mode 6 reads is the ControlProvider (ntpd/control_provider.hh) over
+// What mode 6 reads is the ControlProvider (ntpd/control/provider.hh) over
 // the core, which delegates the server side's part (MRU list, interfaces,
 // restrictions, counters) to ShellControlState over the shell's ServerView.
 // ShellControlState alone would answer with the system variables and no
@@ -18,12 +18,12 @@
 #include "libntp/config/ntp_config.hh"
 #include "libntp/io/udp_socket.hh"
 #include "libntp/util/log.hh"
-#include "ntpd/control_auth.hh"
-#include "ntpd/control_provider.hh"
-#include "ntpd/control_server.hh"
-#include "ntpd/core.hh"
-#include "ntpd/runtime_config.hh"
-#include "ntpd/server_view.hh"
+#include "ntpd/control/auth.hh"
+#include "ntpd/control/provider.hh"
+#include "ntpd/control/control_server.hh"
+#include "ntpd/core/core.hh"
+#include "ntpd/control/runtime_config.hh"
+#include "ntpd/control/server_view.hh"
 
 namespace ntpd {
 

@@ -22,8 +22,8 @@
 #include "libntp/io/event_loop.hh"
 #include "libntp/io/udp_socket.hh"
 #include "libntp/util/log.hh"
-#include "ntpd/resolver.hh"
-#include "ntpd/stats_files.hh"
+#include "libntp/io/resolver.hh"
+#include "ntpd/core/stats_files.hh"
 
 namespace {
 
@@ -154,12 +154,12 @@ TEST_CASE("what ntpd does in its steady state is allowed", "[seccomp]") {
             loop.run();
             if (got != 1) return 20;
             // Name resolution on a thread of its own (the ThreadedResolver).
-            ntpd::ResolveResult res;
-            std::thread worker([&] { res = ntpd::resolve_now("localhost", ntpd::ResolveFamily::v4); });
+            ntp::io::ResolveResult res;
+            std::thread worker([&] { res = ntp::io::resolve_now("localhost", ntp::io::ResolveFamily::v4); });
             worker.join();
             if (res.addresses.empty()) return 21;
             // DNS for a name nobody has: fails, but is allowed to try.
-            (void)ntpd::resolve_now("ntp-seccomp-test.invalid", ntpd::ResolveFamily::any);
+            (void)ntp::io::resolve_now("ntp-seccomp-test.invalid", ntp::io::ResolveFamily::any);
             return 0;
         });
         INFO(r.stderr_text);

@@ -6,7 +6,6 @@
 
 namespace ntpdate {
 
-namespace nd = ntp::sync::ntpdate;
 
 namespace {
 
@@ -111,14 +110,14 @@ std::string debug_block(const ServerReport& s, ntp::wire::NtpTime local_now) {
     out += "originate timestamp: " + pretty_date(s.originate_ts, local_now) + "\n";
     out += "transmit timestamp:  " + pretty_date(s.transmit_ts, local_now) + "\n";
     out += "filter delay: ";
-    for (int i = 0; i < nd::max_samples; ++i) {
+    for (int i = 0; i < ntpdate::max_samples; ++i) {
         out += column8(format_sfp(s.slots[static_cast<std::size_t>(i)].delay, 5));
-        if (i == nd::max_samples / 2 - 1) out += "\n        ";
+        if (i == ntpdate::max_samples / 2 - 1) out += "\n        ";
     }
     out += "\nfilter offset:";
-    for (int i = 0; i < nd::max_samples; ++i) {
+    for (int i = 0; i < ntpdate::max_samples; ++i) {
         out += column8(format_lfp(s.slots[static_cast<std::size_t>(i)].offset, 6));
-        if (i == nd::max_samples / 2 - 1) out += "\n        ";
+        if (i == ntpdate::max_samples / 2 - 1) out += "\n        ";
     }
     out += "\n";
     out += "delay " + format_sfp(s.filter.delay, 5) + ", dispersion " +
@@ -127,8 +126,8 @@ std::string debug_block(const ServerReport& s, ntp::wire::NtpTime local_now) {
     return out;
 }
 
-std::string adjust_message(nd::Adjustment kind, const std::string& address, Lfp offset) {
-    return std::string(kind == nd::Adjustment::step ? "step" : "adjust") + " time server " +
+std::string adjust_message(ntpdate::Adjustment kind, const std::string& address, Lfp offset) {
+    return std::string(kind == ntpdate::Adjustment::step ? "step" : "adjust") + " time server " +
            address + " offset " + format_lfp(offset, 6) + " sec";
 }
 

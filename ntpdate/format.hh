@@ -7,15 +7,15 @@
 #include <cstdint>
 #include <string>
 
-#include "libntp/sync/ntpdate_filter.hh"
+#include "ntpdate/sample_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
 #include "libntp/wire/ntp_time.hh"
 
 namespace ntpdate {
 
-using ntp::sync::ntpdate::Lfp;
-using ntp::sync::ntpdate::Sfp;
-using ntp::sync::ntpdate::Ufp;
+using ntpdate::Lfp;
+using ntpdate::Sfp;
+using ntpdate::Ufp;
 
 // Classic lfptoa/fptoa/ufptoa: "-" for negative values (also when the
 // rounded value is zero: "-0.000000"), never "+", `digits` decimals rounded
@@ -39,13 +39,13 @@ struct ServerReport {
     int leap = 0;
     std::uint8_t trust = 0;
     ntp::wire::RefId refid;
-    ntp::sync::ntpdate::FilterResult filter;
+    ntpdate::FilterResult filter;
     int transmitted = 0;
     int in_filter = 0;
     ntp::wire::NtpTimestamp reference_ts;
     ntp::wire::NtpTimestamp originate_ts;  // the server's transmit time
     ntp::wire::NtpTimestamp transmit_ts;   // our last transmit time
-    std::array<ntp::sync::ntpdate::Sample, ntp::sync::ntpdate::max_samples> slots{};
+    std::array<ntpdate::Sample, ntpdate::max_samples> slots{};
 };
 
 // "server 10.200.0.1, stratum 2, offset 0.000009, delay 0.02568\n"
@@ -55,7 +55,7 @@ std::string query_line(const ServerReport& server);
 std::string debug_block(const ServerReport& server, ntp::wire::NtpTime local_now);
 
 // "step time server ADDR offset OFS sec" / "adjust time server ..."
-std::string adjust_message(ntp::sync::ntpdate::Adjustment kind, const std::string& address,
+std::string adjust_message(ntpdate::Adjustment kind, const std::string& address,
                            Lfp offset);
 
 }  // namespace ntpdate

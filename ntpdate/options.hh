@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "libntp/sync/ntpdate_filter.hh"
+#include "ntpdate/sample_filter.hh"
 
 namespace ntpdate {
 
@@ -28,10 +28,10 @@ struct Options {
     bool always_step = false;                   // -b
     bool never_step = false;                    // -B
     int debug = 0;                              // -d, repeatable
-    ntp::sync::ntpdate::Lfp auth_delay = 0;     // -e, fraction of a second
+    ntpdate::Lfp auth_delay = 0;     // -e, fraction of a second
     std::string key_file = "/etc/ntp.keys";     // -k
     int version = 4;                            // -o
-    int samples = ntp::sync::ntpdate::default_samples;  // -p
+    int samples = ntpdate::default_samples;  // -p
     bool query_only = false;                    // -q
     bool use_syslog = false;                    // -s
     // -t: classic keeps the timeout in 0.2 s ticks, at least 1 s; default 2 s.
@@ -61,6 +61,6 @@ std::string usage_line(std::string_view progname);
 
 // Classic atolfp: optional sign, decimal digits, optional fraction. nullopt
 // for anything else.
-std::optional<ntp::sync::ntpdate::Lfp> parse_decimal_lfp(std::string_view text);
+std::optional<ntpdate::Lfp> parse_decimal_lfp(std::string_view text);
 
 }  // namespace ntpdate

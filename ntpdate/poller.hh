@@ -30,14 +30,14 @@
 #include <vector>
 
 #include "libntp/io/endpoint.hh"
-#include "libntp/sync/ntpdate_filter.hh"
+#include "ntpdate/sample_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
 #include "libntp/wire/ntp_time.hh"
 
 namespace ntpdate {
 
 struct PollerConfig {
-    int samples = ntp::sync::ntpdate::default_samples;
+    int samples = ntpdate::default_samples;
     double spacing_s = 2.0;
     int debug = 0;
     bool authenticate = false;
@@ -46,7 +46,7 @@ struct PollerConfig {
 
 struct ServerState {
     ntp::io::Endpoint address;  // port 123
-    std::array<ntp::sync::ntpdate::Sample, ntp::sync::ntpdate::max_samples> slots{};
+    std::array<ntpdate::Sample, ntpdate::max_samples> slots{};
     int filled = 0;       // classic filter_nextpt
     int transmitted = 0;  // classic xmtcnt
     bool complete = false;
@@ -103,7 +103,7 @@ class Poller {
   private:
     ServerState* find(const ntp::io::Endpoint& source);
     void debug(int level, const std::string& line) const;
-    void add_slot(ServerState& s, ntp::sync::ntpdate::Sample sample);
+    void add_slot(ServerState& s, ntpdate::Sample sample);
 
     PollerConfig config_;
     std::vector<ServerState> servers_;

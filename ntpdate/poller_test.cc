@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-namespace nd = ntp::sync::ntpdate;
 namespace wire = ntp::wire;
 using ntp::io::Endpoint;
 using ntp::io::IpAddress;
@@ -19,7 +18,7 @@ Endpoint server(int last_octet, std::uint16_t port = 123) {
 
 wire::NtpTimestamp at(double s) {
     const std::uint64_t base = std::uint64_t{0xeeaca764} << 32;
-    return wire::NtpTimestamp::from_raw(base + static_cast<std::uint64_t>(nd::lfp_from_seconds(s)));
+    return wire::NtpTimestamp::from_raw(base + static_cast<std::uint64_t>(ntpdate::lfp_from_seconds(s)));
 }
 
 // A server reply to a request with origin `origin`, whose clock is `offset_s`
@@ -108,7 +107,7 @@ TEST_CASE("poller: -p 1 with a responsive server is one round trip") {
     const auto& st = s.poller.servers()[0];
     CHECK(st.filled == 1);
     CHECK(st.stratum == 2);
-    CHECK(nd::lfp_to_seconds(st.slots[0].offset) == Approx(0.25).margin(1e-5));
+    CHECK(ntpdate::lfp_to_seconds(st.slots[0].offset) == Approx(0.25).margin(1e-5));
 }
 
 TEST_CASE("poller: 4 samples go out 2 s apart, never closer, and finish with the last reply") {

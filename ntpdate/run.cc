@@ -15,9 +15,9 @@
 #include "libntp/auth/mac.hh"
 #include "libntp/clock/precision.hh"
 #include "libntp/io/udp_socket.hh"
-#include "libntp/sync/ntpdate_filter.hh"
+#include "ntpdate/sample_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
-#include "ntpd/privileges.hh"
+#include "libntp/sys/privileges.hh"
 #include "ntpdate/adjust.hh"
 #include "ntpdate/format.hh"
 #include "ntpdate/network.hh"
@@ -25,7 +25,6 @@
 
 namespace ntpdate {
 
-namespace nd = ntp::sync::ntpdate;
 namespace wire = ntp::wire;
 namespace io = ntp::io;
 
@@ -163,7 +162,7 @@ void poll_servers(const Options& o, Poller& poller, SocketSet& sockets, ntp::clo
     }
 }
 
-ServerReport report_for(const ServerState& s, const nd::FilterResult& f) {
+ServerReport report_for(const ServerState& s, const ntpdate::FilterResult& f) {
     ServerReport r;
     r.address = s.address.addr.to_string();
     r.port = s.address.port;
@@ -186,20 +185,20 @@ ServerReport report_for(const ServerState& s, const nd::FilterResult& f) {
 int decide_and_adjust(const Options& o, const Poller& poller, RunContext& ctx) {
     Messages& m = ctx.messages;
     const auto& states = poller.servers();
-    std::vector<nd::ServerSummary> summaries;
+    std::vector<ntpdate::ServerSummary> summaries;
     std::vector<ServerReport> reports;
     for (const ServerState& s : states) {
-        std::span<const nd::Sample> slots(s.slots.data(), static_cast<std::size_t>(o.samples));
-        nd::FilterResult f = nd::filter(slots);
-        summaries.push_back(nd::ServerSummary{f, s.stratum, s.precision_log2, s.leap,
+        std::span<const ntpdate::Sample> slots(s.slots.data(), static_cast<std::size_t>(o.samples));
+        ntpdate::FilterResult f = ntpdate::filter(slots);
+        summaries.push_back(ntpdate::ServerSummary{f, s.stratum, s.precision_log2, s.leap,
                                               s.reference_ts, s.server_transmit_ts, s.trust});
         reports.push_back(report_for(s, f));
     }
-    nd::Selection selection = nd::select(summaries);
+    ntpdate::Selection selection = ntpdate::select(summaries);
     if (o.debug > 0) {
         for (const auto& [index, reason] : selection.dropped) {
             m.print(reports[index].address + ": Server dropped: " +
-                    std::string(nd::drop_text(reason)) + "\n");
+                    std::string(ntpdate::drop_text(reason)) + "\n");
         }
     }
     if (o.debug > 0 || o.query_only) {
@@ -254,9 +253,9 @@ int run(const Options& o, RunContext& ctx) {
         // -U (Red Hat): become USER once port 123 is bound, keeping only
         // CAP_SYS_TIME, and not even that when the clock is not to be set.
         std::string error;
-        auto user = ntpd::parse_run_as(*o.run_as, error);
+        auto user = ntp::sys::parse_run_as(*o.run_as, error);
         if (user) {
-            error = ntpd::drop_privileges(ntpd::DropOptions{
+            error = ntp::sys::drop_privileges(ntp::sys::DropOptions{
                 user, std::nullopt, !o.dry_run() && o.clock == ClockBackend::kernel});
         }
         if (!error.empty()) {

@@ -1,7 +1,7 @@
 #pragma once
 // One ntpdate run from parsed options to exit status: resolve the servers,
-// open the sockets, poll (Poller), filter and select (libntp/sync
-// ntpdate_filter), report, adjust the clock (adjust.hh), --hwclock.
+// open the sockets, poll (Poller), filter and select
+// (sample_filter.hh), report, adjust the clock (adjust.hh), --hwclock.
 //
 // Exit status as classic: 0 after a step/adjust/query message, 1 when no
 // server is usable or suitable, the NTP port is in use, keys are missing, the

@@ -7,7 +7,7 @@
 
 #include "ntpq/assoc_table.hh"
 #include "ntpq/peer_table.hh"
-#include "ntpq/test_support.hh"
+#include "tests/support/fake_mode6_server.hh"
 
 using namespace ntpq;
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "ntpq/test_support.hh"
+#include "tests/support/fake_mode6_server.hh"
 
 using namespace ntpq;
 using test::FakeServer;

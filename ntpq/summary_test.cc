@@ -3,7 +3,7 @@
 #include "ntpq/mrulist.hh"
 #include "ntpq/ordlist.hh"
 #include "ntpq/summary.hh"
-#include "ntpq/test_support.hh"
+#include "tests/support/fake_mode6_server.hh"
 
 using namespace ntpq;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "ntpq/test_support.hh"
+#include "tests/support/fake_mode6_server.hh"
 #include "ntpq/var_output.hh"
 
 using namespace ntpq;

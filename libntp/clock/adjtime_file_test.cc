@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "libntp/clock/test_dir.hh"
+#include "tests/support/test_dir.hh"
 
 using ntp::clock::Adjtime;
 using ntp::clock::format_adjtime;

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "libntp/clock/test_dir.hh"
+#include "tests/support/test_dir.hh"
 
 using ntp::clock::DriftReadResult;
 using ntp::clock::DriftWritePolicy;

@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "libntp/clock/test_dir.hh"
+#include "tests/support/test_dir.hh"
 
 using namespace ntp::clock;
 using ntp::clock::testing::read_text;

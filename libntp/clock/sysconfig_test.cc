@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "libntp/clock/test_dir.hh"
+#include "tests/support/test_dir.hh"
 
 using ntp::clock::parse_shell_assignments;
 using ntp::clock::read_shell_assignments;

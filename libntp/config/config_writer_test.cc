@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
-#include "libntp/config/test_support.hh"
+#include "tests/support/config_files.hh"
 
 using namespace ntp::config;
 using ntp::config::test::messages;

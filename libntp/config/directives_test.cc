@@ -1,7 +1,7 @@
 // Every directive, option and diagnostic of the ntp.conf language.
 #include <catch2/catch.hpp>
 
-#include "libntp/config/test_support.hh"
+#include "tests/support/config_files.hh"
 
 using namespace ntp::config;
 using ntp::config::test::messages;

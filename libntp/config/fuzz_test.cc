@@ -7,7 +7,7 @@
 #include <random>
 
 #include "libntp/config/config_writer.hh"
-#include "libntp/config/test_support.hh"
+#include "tests/support/config_files.hh"
 
 using namespace ntp::config;
 

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "libntp/config/test_support.hh"
+#include "tests/support/config_files.hh"
 
 using namespace ntp::config;
 using ntp::config::test::messages;

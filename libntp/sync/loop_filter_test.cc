@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "libntp/clock/sim_clock.hh"
+#include "tests/support/sim_clock.hh"
 
 using namespace ntp::sync;
 using ntp::clock::SimClock;

@@ -1,5 +1,5 @@
 // libFuzzer target: ntpd's mode 6 control server, the whole request -> reply
-// path (ntpd/control_server.hh: header checks, MAC detection, every opcode's
+// path (ntpd/control/control_server.hh: header checks, MAC detection, every opcode's
 // request parser, variable lists, MRU parameters, fragmentation), plus the
 // mode 6 header codec on the same bytes (libntp/wire/mode6.hh).
 //
@@ -33,9 +33,9 @@
 #include "libntp/config/ntp_config.hh"
 #include "libntp/io/endpoint.hh"
 #include "libntp/wire/mode6.hh"
-#include "ntpd/control_server.hh"
-#include "ntpd/control_state.hh"
-#include "ntpd/control_table_state.hh"
+#include "ntpd/control/control_server.hh"
+#include "ntpd/control/state.hh"
+#include "tests/support/control_table_state.hh"
 #include "tests/fuzz/fuzz_support.hh"
 
 namespace m6 = ntp::wire::mode6;

@@ -1,4 +1,4 @@
-// Simulations that drive ntpd's real client core (ntpd/core.hh) over the
+// Simulations that drive ntpd's real client core (ntpd/core/core.hh) over the
 // shared simulation world (tests/sim/world.hh): real request packets out,
 // real reply packets back, the core's own polling, filters, selection and
 // discipline. Prints the figures the issue asks for; asserts behaviour only.
@@ -17,7 +17,7 @@
 
 #include "libntp/config/parser.hh"
 #include "libntp/wire/ntp_packet.hh"
-#include "ntpd/core.hh"
+#include "ntpd/core/core.hh"
 #include "tests/sim/world.hh"
 
 namespace {
@@ -34,10 +34,10 @@ private:
     World& world_;
 };
 
-class NoResolver final : public ntpd::NameResolver {
+class NoResolver final : public ntp::io::NameResolver {
 public:
-    std::uint64_t submit(const std::string&, ntpd::ResolveFamily) override { return 0; }
-    std::vector<ntpd::ResolveResult> poll() override { return {}; }
+    std::uint64_t submit(const std::string&, ntp::io::ResolveFamily) override { return 0; }
+    std::vector<ntp::io::ResolveResult> poll() override { return {}; }
 };
 
 // Carries the core's packets through the world: servers 10.0.0.1, .2, ...

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "libntp/clock/sim_clock.hh"
+#include "tests/support/sim_clock.hh"
 
 namespace ntp::sim {
 
