@@ -4,6 +4,7 @@
 
 #include <system_error>
 
+#include "libntp/io/udp_socket.hh"
 #include "libntp/io/unique_fd.hh"
 
 namespace ntpd {
@@ -29,7 +30,7 @@ std::optional<std::size_t> choose_shared_source(std::span<const SharedSource> so
 
 std::optional<IpAddress> route_source_for(const Endpoint& to) {
     const int domain = to.addr.is_v6() ? AF_INET6 : AF_INET;
-    ntp::io::UniqueFd fd(::socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    ntp::io::UniqueFd fd = ntp::io::open_socket(domain, SOCK_DGRAM, false);
     if (!fd) return std::nullopt;
     sockaddr_storage ss{};
     socklen_t len = to.to_sockaddr(ss);

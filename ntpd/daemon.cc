@@ -56,8 +56,6 @@ using ntp::util::Log;
 using ntp::util::Subsystem;
 
 constexpr auto tick_interval = std::chrono::seconds(1);
-// How often the signal flag is looked at: a SIGTERM is acted on within this.
-constexpr auto signal_poll_interval = std::chrono::milliseconds(100);
 // Datagram batches read per wake-up and socket before timers get a turn.
 constexpr int max_batches_per_wakeup = 8;
 
@@ -191,7 +189,7 @@ private:
     void handle(ServerSocket& s, const ntp::io::Datagram& d);
     void deliver_to_core(const ntp::io::Datagram& d, std::uint16_t via_assoc);
     void on_tick();
-    void on_signal_poll();
+    void on_signal(int signo);
     bool check_core_exit();
     void finish(int status);
 
@@ -233,7 +231,6 @@ private:
     std::unique_ptr<DaemonControl> control_;
 
     ntp::io::EventHandle tick_timer_;
-    ntp::io::EventHandle signal_timer_;
     bool stopping_ = false;
     int debug_level_;
     std::string opened_logfile_;
@@ -303,12 +300,11 @@ int Daemon::run(const std::vector<std::string>& argv) {
         }
         log_.info(Subsystem::general, "seccomp: system-call allow-list installed");
     }
-    ntp::io::SignalFlags::install();
+    loop_->on_signals([this](int signo) { on_signal(signo); });
     core_->start(clock_->now());
     if (check_core_exit()) return fail(exit_status_);
 
     tick_timer_ = loop_->every(tick_interval, [this] { on_tick(); });
-    signal_timer_ = loop_->every(signal_poll_interval, [this] { on_signal_poll(); });
     if (background_) background_->report(0);
     loop_->run();
     return exit_status_;
@@ -609,9 +605,8 @@ void Daemon::on_tick() {
     check_core_exit();
 }
 
-void Daemon::on_signal_poll() {
-    int signo = ntp::io::SignalFlags::take();
-    if (signo == 0 || stopping_) return;
+void Daemon::on_signal(int signo) {
+    if (stopping_) return;
     switch (signo) {
     case SIGHUP:
         log_.notice(Subsystem::general,

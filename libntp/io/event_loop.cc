@@ -3,6 +3,7 @@
 #include <event2/event.h>
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <stdexcept>
 #include <utility>
@@ -58,15 +59,74 @@ void EventHandle::cancel() {
     cb_.reset();
 }
 
-EventLoop::EventLoop() : base_(event_base_new()) {
+namespace {
+
+// The base whose wait a signal handler breaks. event_base_loopbreak() is only
+// a store into the base when the base has no lock (EVENT_BASE_FLAG_NOLOCK,
+// set below) and no other thread runs the loop, which makes it safe to call
+// from a handler: it takes no lock and, without a notification fd, writes
+// nothing anywhere.
+std::atomic<event_base*> g_signal_base{nullptr};
+
+event_base* new_unlocked_base() {
+    event_config* cfg = event_config_new();
+    if (cfg == nullptr) return nullptr;
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
+    event_base* base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
+    return base;
+}
+
+}  // namespace
+
+EventLoop::EventLoop() : base_(new_unlocked_base()) {
     if (base_ == nullptr) throw std::runtime_error("cannot create the libevent event base");
 }
 
-EventLoop::~EventLoop() { event_base_free(base_); }
+EventLoop::~EventLoop() {
+    event_base* self = base_;
+    g_signal_base.compare_exchange_strong(self, nullptr);
+    event_base_free(base_);
+}
 
-void EventLoop::run() { event_base_dispatch(base_); }
+void EventLoop::run() {
+    for (;;) {
+        deliver_signals();
+        if (stop_requested_) {
+            stop_requested_ = false;  // the loop may be run again
+            return;
+        }
+        // EVLOOP_ONCE: back here after every wake-up that ran callbacks, so a
+        // signal recorded while they ran (or in the window described in the
+        // header) is delivered now rather than at the next break.
+        int rc = event_base_loop(base_, EVLOOP_ONCE);
+        if (rc < 0) return;
+        if (rc == 1) {  // nothing left to wait for
+            deliver_signals();
+            stop_requested_ = false;
+            return;
+        }
+    }
+}
 
-void EventLoop::stop() { event_base_loopbreak(base_); }
+void EventLoop::stop() {
+    stop_requested_ = true;
+    event_base_loopbreak(base_);
+}
+
+void EventLoop::on_signals(std::function<void(int)> cb) {
+    on_signal_ = std::move(cb);
+    SignalFlags::install();
+    g_signal_base.store(base_);
+}
+
+void EventLoop::deliver_signals() {
+    if (!on_signal_) return;
+    while (int signo = SignalFlags::take()) {
+        on_signal_(signo);
+        if (stop_requested_) return;
+    }
+}
 
 const char* EventLoop::backend() const { return event_base_get_method(base_); }
 
@@ -98,19 +158,33 @@ EventHandle EventLoop::on_readable(int fd, Callback cb) {
 }
 
 namespace {
-// The one piece of process-wide state a signal handler may touch.
-volatile std::sig_atomic_t g_last_signal = 0;
+// Delivery order of take(): what only changes settings before what ends.
+constexpr int kCaught[] = {SIGHUP, SIGUSR1, SIGUSR2, SIGINT, SIGQUIT, SIGTERM};
+constexpr std::size_t kCaughtCount = sizeof kCaught / sizeof kCaught[0];
 
-extern "C" void record_signal(int signo) { g_last_signal = signo; }
+// The process-wide state a signal handler may touch: one flag per signal, so
+// a SIGHUP followed at once by a SIGTERM loses neither.
+volatile std::sig_atomic_t g_pending[kCaughtCount] = {};
+
+static_assert(std::atomic<event_base*>::is_always_lock_free,
+              "a signal handler may only read a lock-free atomic");
+
+extern "C" void record_signal(int signo) {
+    const int saved_errno = errno;
+    for (std::size_t i = 0; i < kCaughtCount; ++i) {
+        if (kCaught[i] == signo) g_pending[i] = 1;
+    }
+    if (event_base* base = g_signal_base.load()) event_base_loopbreak(base);
+    errno = saved_errno;
+}
 }  // namespace
 
 void SignalFlags::install() {
     struct sigaction sa {};
     sa.sa_handler = record_signal;
     sigemptyset(&sa.sa_mask);
-    for (int signo : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}) {
-        sigaction(signo, &sa, nullptr);
-    }
+    // No SA_RESTART: a signal during poll() must end the wait (EINTR).
+    for (int signo : kCaught) sigaction(signo, &sa, nullptr);
     struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
@@ -118,9 +192,13 @@ void SignalFlags::install() {
 }
 
 int SignalFlags::take() {
-    int signo = g_last_signal;
-    g_last_signal = 0;
-    return signo;
+    for (std::size_t i = 0; i < kCaughtCount; ++i) {
+        if (g_pending[i] != 0) {
+            g_pending[i] = 0;
+            return kCaught[i];
+        }
+    }
+    return 0;
 }
 
 }  // namespace ntp::io

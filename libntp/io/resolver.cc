@@ -1,6 +1,8 @@
 #include "libntp/io/resolver.hh"
 
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -96,7 +98,20 @@ std::uint64_t ThreadedResolver::submit(const std::string& host, ResolveFamily fa
         start = id == 1;
         shared_->jobs.push_back({id, host, family});
     }
-    if (start) std::thread(worker, shared_).detach();
+    if (start) {
+        // The worker inherits a mask that blocks every signal, so signals
+        // reach the thread that runs the event loop and cut its wait short.
+        struct BlockAll {
+            sigset_t previous;
+            BlockAll() {
+                sigset_t all;
+                sigfillset(&all);
+                pthread_sigmask(SIG_SETMASK, &all, &previous);
+            }
+            ~BlockAll() { pthread_sigmask(SIG_SETMASK, &previous, nullptr); }
+        } blocked;
+        std::thread(worker, shared_).detach();
+    }
     shared_->wake.notify_one();
     return id;
 }

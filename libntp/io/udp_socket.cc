@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -42,6 +43,20 @@ std::optional<timespec> kernel_timestamp(const msghdr& msg) {
 
 }  // namespace
 
+UniqueFd open_socket(int domain, int type, bool nonblocking, SocketCall make) {
+    const int flags = SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0);
+    UniqueFd fd(make(domain, type | flags, 0));
+    if (fd || errno != EINVAL) return fd;
+    fd.reset(make(domain, type, 0));
+    if (!fd) return fd;
+    if (::fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0) return UniqueFd();
+    if (nonblocking) {
+        const int fl = ::fcntl(fd.get(), F_GETFL);
+        if (fl < 0 || ::fcntl(fd.get(), F_SETFL, fl | O_NONBLOCK) != 0) return UniqueFd();
+    }
+    return fd;
+}
+
 RecvBatch::RecvBatch(std::size_t capacity, std::size_t buffer_size)
     : capacity_(capacity == 0 ? 1 : capacity),
       buffer_size_(buffer_size == 0 ? 1 : buffer_size),
@@ -77,7 +92,7 @@ void SendBatch::commit(std::size_t length, const Endpoint& dest) {
 UdpSocket UdpSocket::bind(const Endpoint& local, const Options& options) {
     int family = local.addr.is_v6() ? AF_INET6 : AF_INET;
     UdpSocket s;
-    s.fd_.reset(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    s.fd_ = open_socket(family, SOCK_DGRAM, true);
     if (!s.fd_) {
         throw std::system_error(errno, std::generic_category(), "socket for " + local.to_string());
     }
@@ -206,23 +221,33 @@ std::size_t UdpSocket::send(SendBatch& batch) {
     std::size_t i = 0;
     while (i < total) {
 #ifdef HAVE_SENDMMSG
-        int n = ::sendmmsg(fd_.get(), &batch.headers_[i], static_cast<unsigned>(total - i),
-                           MSG_DONTWAIT);
-        if (n > 0) {
-            sent += static_cast<std::size_t>(n);
-            i += static_cast<std::size_t>(n);
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-#else
-        ssize_t n = ::sendmsg(fd_.get(), &batch.headers_[i].msg_hdr, MSG_DONTWAIT);
-        if (n >= 0) {
-            ++sent;
-            ++i;
-            continue;
-        }
-        if (errno == EINTR) continue;
+        if (!sendmsg_only_) {
+            int n = ::sendmmsg(fd_.get(), &batch.headers_[i], static_cast<unsigned>(total - i),
+                               MSG_DONTWAIT);
+            if (n > 0) {
+                sent += static_cast<std::size_t>(n);
+                i += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == ENOSYS || errno == EBADF || errno == ENOTSOCK)) {
+                // glibc's sendmmsg() is a raw system call: a C library
+                // interposed by a simulator (its sockets are not kernel fds)
+                // or an old kernel leaves us sendmsg(), one datagram a call.
+                sendmsg_only_ = true;
+                continue;
+            }
+        } else
 #endif
+        {
+            ssize_t n = ::sendmsg(fd_.get(), &batch.headers_[i].msg_hdr, MSG_DONTWAIT);
+            if (n >= 0) {
+                ++sent;
+                ++i;
+                continue;
+            }
+            if (errno == EINTR) continue;
+        }
         // This datagram failed (unreachable destination, full buffer):
         // skip it rather than stall the rest of the batch.
         ++counters_.send_failed;

@@ -37,6 +37,12 @@ struct Datagram {
     bool truncated = false;         // larger than the slot buffer: treat as oversize
 };
 
+// socket() with SOCK_CLOEXEC, and SOCK_NONBLOCK when `nonblocking`. A kernel
+// or an interposed C library that refuses the type flags (EINVAL) gets a plain
+// socket() followed by fcntl(). `make` stands in for ::socket (tests).
+using SocketCall = int (*)(int domain, int type, int protocol);
+UniqueFd open_socket(int domain, int type, bool nonblocking, SocketCall make = ::socket);
+
 class RecvBatch {
 public:
     // `capacity` datagrams of at most `buffer_size` octets each.
@@ -142,6 +148,7 @@ private:
     UniqueFd fd_;
     Endpoint local_;
     SocketCounters counters_;
+    bool sendmsg_only_ = false;  // sendmmsg() refused once: see send()
 };
 
 }  // namespace ntp::io

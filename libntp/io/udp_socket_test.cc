@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -161,4 +164,47 @@ TEST_CASE("IPv6 loopback works when the host has it", "[udp]") {
     REQUIRE(receive_some(server, batch, 1) == 1);
     CHECK(batch[0].source.addr.is_v6());
     CHECK(batch[0].source.to_string().rfind("[::1]:", 0) == 0);
+}
+
+namespace {
+// A socket() that refuses the type flags, as some kernels and interposed C
+// libraries do; it records the calls it saw.
+int refused_calls = 0;
+int refusing_socket(int domain, int type, int protocol) {
+    ++refused_calls;
+    if ((type & (SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    return ::socket(domain, type, protocol);
+}
+}  // namespace
+
+TEST_CASE("open_socket falls back to fcntl when socket() refuses the type flags", "[udp]") {
+    refused_calls = 0;
+    auto fd = ntp::io::open_socket(AF_INET, SOCK_DGRAM, true, refusing_socket);
+    REQUIRE(fd.valid());
+    CHECK(refused_calls == 2);
+    CHECK((::fcntl(fd.get(), F_GETFD) & FD_CLOEXEC) != 0);
+    CHECK((::fcntl(fd.get(), F_GETFL) & O_NONBLOCK) != 0);
+
+    auto blocking = ntp::io::open_socket(AF_INET, SOCK_DGRAM, false, refusing_socket);
+    REQUIRE(blocking.valid());
+    CHECK((::fcntl(blocking.get(), F_GETFD) & FD_CLOEXEC) != 0);
+    CHECK((::fcntl(blocking.get(), F_GETFL) & O_NONBLOCK) == 0);
+}
+
+TEST_CASE("open_socket passes other errors through without a second try", "[udp]") {
+    static int calls = 0;
+    calls = 0;
+    auto out_of_fds = [](int, int, int) {
+        ++calls;
+        errno = EMFILE;
+        return -1;
+    };
+    auto fd = ntp::io::open_socket(AF_INET, SOCK_DGRAM, true, out_of_fds);
+    const int err = errno;
+    CHECK_FALSE(fd.valid());
+    CHECK(err == EMFILE);
+    CHECK(calls == 1);
 }
