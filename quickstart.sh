@@ -78,11 +78,23 @@ check_summary() {
     echo "$1: ${_pass:-0} passed, $_bad failed, ${_skip:-0} skipped"
 }
 
+# The last lines of each failed test's log, so a CI report shows why.
+show_failures() {
+    [ -f "$1/test-suite.log" ] || return 0
+    for _t in $(sed -n 's/^\(FAIL\|ERROR\): //p' "$1/test-suite.log" | sort -u); do
+        _l="$1/${_t%.sh}.log"
+        [ -f "$_l" ] || _l="$1/$_t.log"
+        [ -f "$_l" ] || continue
+        echo "== $1: $_t failed; the end of its log =="
+        tail -n 25 "$_l"
+    done
+}
+
 case "$what" in
     demo) make -C "$build" demo ;;
     check)
         status=0
-        make -C "$build" -j"$jobs" check || status=1
+        make -C "$build" -j"$jobs" check || { status=1; show_failures "$build"; }
         summary=$(check_summary check "$build")
         echo "$summary"
 
@@ -103,7 +115,7 @@ $line"
                         ${CONFIGURE_FLAGS:-}) || san_ok=0
                 fi
                 [ "$san_ok" = 1 ] && { make -C "$san" -j"$jobs" || san_ok=0; }
-                [ "$san_ok" = 1 ] && { make -C "$san" -j"$jobs" check || status=1; }
+                [ "$san_ok" = 1 ] && { make -C "$san" -j"$jobs" check || { status=1; show_failures "$san"; }; }
                 [ "$san_ok" = 1 ] || status=1
                 line=$(check_summary "check (asan+ubsan)" "$san")
                 echo "$line"
