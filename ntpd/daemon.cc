@@ -45,6 +45,7 @@
 #include "ntpd/seccomp.hh"
 #include "ntpd/server/responder.hh"
 #include "ntpd/control/server_view.hh"
+#include "ntpd/refclock/factory.hh"
 
 namespace ntpd {
 
@@ -141,6 +142,23 @@ struct ServerSocket {
     std::uint64_t ignored = 0;  // arrived on a drop socket
 };
 
+// The event loop as the reference clock drivers see it.
+class LoopFdWatcher final : public refclock::FdWatcher {
+public:
+    explicit LoopFdWatcher(ntp::io::EventLoop& loop) : loop_(loop) {}
+    std::unique_ptr<Handle> watch(int fd, std::function<void()> ready) override {
+        auto h = std::make_unique<LoopHandle>();
+        h->event = loop_.on_readable(fd, std::move(ready));
+        return h;
+    }
+
+private:
+    struct LoopHandle final : Handle {
+        ntp::io::EventHandle event;
+    };
+    ntp::io::EventLoop& loop_;
+};
+
 // What ntpq's :config changes in the running daemon.
 class DaemonRuntimeTarget final : public RuntimeTarget {
 public:
@@ -225,6 +243,8 @@ private:
     std::unique_ptr<RtcWriter> rtc_writer_;
     std::optional<int> hwclock_interval_s_;
     std::unique_ptr<AssociationSockets> assoc_sockets_;
+    std::unique_ptr<LoopFdWatcher> fd_watcher_;
+    std::unique_ptr<refclock::DeviceDrivers> refclocks_;
     std::unique_ptr<Core> core_;
     std::unique_ptr<DaemonRuntimeTarget> runtime_target_;
     std::unique_ptr<RuntimeConfig> runtime_config_;
@@ -526,8 +546,10 @@ void Daemon::setup_core() {
         assoc_sockets_->use_shared_sources(std::move(port123));
     }
 
+    fd_watcher_ = std::make_unique<LoopFdWatcher>(*loop_);
+    refclocks_ = std::make_unique<refclock::DeviceDrivers>(*fd_watcher_, [this] { return clock_->now(); });
     CoreDeps deps{*clock_, *assoc_sockets_, *resolver_, random_, &log_, &keys_, &macs_,
-                  rtc_writer_.get()};
+                  rtc_writer_.get(), refclocks_.get()};
     core_ = std::make_unique<Core>(config_, co, deps);
     responder_->set_peer_lookup([this](const Endpoint& e) { return core_->is_configured_peer(e); });
 

@@ -52,6 +52,8 @@ constexpr const char* allowed_calls[] = {
     // the event loop (epoll, or poll with EVENT_NOEPOLL=1) and the resolver
     "poll", "ppoll", "select", "pselect6", "epoll_create", "epoll_create1", "epoll_ctl",
     "epoll_wait", "epoll_pwait", "epoll_pwait2",
+    // reference clocks: the SHM segment (attached again when it was removed)
+    "shmget", "shmat", "shmdt",
 };
 
 // Sanitizer builds (--enable-sanitizers) only: UBSan's vptr check probes

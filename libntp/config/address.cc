@@ -149,6 +149,11 @@ std::optional<int> refclock_type_by_name(std::string_view name) {
     return std::nullopt;
 }
 
+bool refclock_runs(int driver_type) {
+    // LOCAL (1), NMEA (20) and SHM (28).
+    return driver_type == 1 || driver_type == 20 || driver_type == 28;
+}
+
 std::string_view refclock_name_by_type(int driver_type) {
     for (const auto& d : driver_names) {
         if (d.type == driver_type) return d.name;

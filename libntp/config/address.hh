@@ -61,5 +61,8 @@ IpAddress refclock_address(RefclockId id);
 // types and back; LOCAL is type 1. Unknown names give nullopt.
 std::optional<int> refclock_type_by_name(std::string_view name);
 std::string_view refclock_name_by_type(int driver_type);
+// Whether ntpd runs this driver (LOCAL, SHM, NMEA, ...); the others parse
+// and are warned about.
+bool refclock_runs(int driver_type);
 
 }  // namespace ntp::config

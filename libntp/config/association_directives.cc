@@ -101,7 +101,7 @@ void settle_polls(LineParser& p, const Token& at, Association& a) {
 }
 
 void warn_unsupported_driver(LineParser& p, const Token& at, int type) {
-    if (type == 1) return;  // LOCAL is built in
+    if (refclock_runs(type)) return;
     std::string name(refclock_name_by_type(type));
     p.warn(at, "reference clock driver " + std::to_string(type) +
                    (name.empty() ? std::string() : " (" + name + ")") +

@@ -149,7 +149,7 @@ TEST_CASE("unsupported association kinds and drivers parse with warnings") {
         "broadcast 192.0.2.255 key 5 ttl 4\n"
         "broadcast ff02::101 autokey\n"
         "manycastclient 239.1.1.1 autokey maxpoll 12 ttl 7\n"
-        "server 127.127.28.0 mode 1 prefer\n"
+        "server 127.127.4.0 mode 1 prefer\n"
         "server 127.127.1.0\n"
         "server a ident group\n");
     CHECK(r.errors == 0);
@@ -160,10 +160,10 @@ TEST_CASE("unsupported association kinds and drivers parse with warnings") {
         "t.conf:2:1: warning: 'broadcast' (broadcast/manycast mode) is not supported",
         "t.conf:3:26: warning: autokey is not supported; the association runs without authentication",
         "t.conf:3:1: warning: 'manycastclient' (broadcast/manycast mode) is not supported",
-        "t.conf:4:8: warning: reference clock driver 28 (shm) is not supported; the association "
+        "t.conf:4:8: warning: reference clock driver 4 (spectracom) is not supported; the association "
         "will not run",
         "t.conf:6:10: warning: ident (Autokey group) is not supported"});
-    CHECK(r.config.associations[3].refclock() == RefclockId{28, 0});
+    CHECK(r.config.associations[3].refclock() == RefclockId{4, 0});
     CHECK(r.config.associations[3].mode == 1);
 }
 
@@ -171,9 +171,11 @@ TEST_CASE("NTPsec refclock form becomes server 127.127.t.u plus a fudge") {
     auto r = parse(
         "refclock nmea unit 1 refid NMEA prefer minpoll 4 maxpoll 4 flag1 1 path /dev/gps0 "
         "baud 115200 ppspath /dev/pps0 time1 0.5 stratum 1 subtype 17\n"
-        "refclock local\n");
+        "refclock local\n"
+        "refclock arbiter unit 0\n"
+        "server 127.127.28.0\n");
     CHECK(r.errors == 0);
-    REQUIRE(r.config.associations.size() == 2);
+    REQUIRE(r.config.associations.size() == 4);
     const Association& a = r.config.associations[0];
     CHECK(a.address.text == "127.127.20.1");
     CHECK(a.refclock() == RefclockId{20, 1});
@@ -191,7 +193,8 @@ TEST_CASE("NTPsec refclock form becomes server 127.127.t.u plus a fudge") {
     CHECK(f.time1_s == 0.5);
     CHECK(f.stratum == 1);
     CHECK(r.config.associations[1].address.text == "127.127.1.0");
-    CHECK(messages(r) == Msgs{"t.conf:1:10: warning: reference clock driver 20 (nmea) is not "
+    // NMEA, LOCAL and SHM run; Arbiter does not.
+    CHECK(messages(r) == Msgs{"t.conf:3:10: warning: reference clock driver 11 (arbiter) is not "
                               "supported; the association will not run"});
     CHECK(rejected("refclock bogus unit 0") ==
           "t.conf:1:10: error: unknown reference clock driver 'bogus'");

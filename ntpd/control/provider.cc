@@ -61,7 +61,7 @@ control::PeerVariables peer_variables(const PeerEntry& e, double steady_now_s) {
     v.ppoll_log2 = h.ppoll_log2 > 0 ? h.ppoll_log2 : p.hpoll_log2();
     v.flash = p.flash();
     v.key_id = c.key_id;
-    if (c.is_refclock()) v.ttl = 0;  // driver mode
+    if (c.is_refclock()) v.ttl = c.refclock_mode;  // driver mode
     v.offset_s = e.filter.offset_s();
     v.delay_s = e.filter.delay_s();
     v.dispersion_s = e.filter.dispersion_s();
@@ -100,11 +100,29 @@ std::optional<control::ClockVariables> ControlProvider::clock(std::uint16_t asso
     const PeerConfig& c = e->peer.config();
     control::ClockVariables v;
     v.assoc_id = assoc_id;
-    v.type = refclock_local::driver_type;
-    v.device = "Undisciplined local clock";
-    v.polls = e->peer.counters().received;
     v.fudge_stratum = c.fudge_stratum;
     v.fudge_refid = c.fudge_refid;
+    if (!e->driver) {
+        v.type = refclock_local::driver_type;
+        v.device = "Undisciplined local clock";
+        v.polls = e->peer.counters().received;
+        return v;
+    }
+    const refclock::Driver& d = *e->driver;
+    const refclock::DriverConfig& dc = d.config();
+    v.type = static_cast<unsigned>(dc.type);
+    v.device = d.description();
+    v.timecode = d.timecode();
+    v.status = static_cast<std::uint8_t>(d.status());
+    v.last_event = static_cast<std::uint8_t>(d.last_event());
+    v.polls = d.counters().polls;
+    v.no_reply = d.counters().no_reply;
+    v.bad_format = d.counters().bad_format;
+    v.bad_data = d.counters().bad_data;
+    if (dc.time1_s != 0) v.fudge_time1_s = dc.time1_s;
+    if (dc.time2_s != 0) v.fudge_time2_s = dc.time2_s;
+    for (unsigned i = 0; i < 4; ++i)
+        if (dc.flag[i]) v.flags |= 1u << i;
     return v;
 }
 

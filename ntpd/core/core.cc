@@ -131,7 +131,7 @@ struct Core::Settings {
     std::optional<std::string> driftfile;
     double wander_threshold_ppm = ntp::clock::DriftWritePolicy::kDefaultWanderThreshold_ppm;
     std::string statsdir = "/var/NTP/";
-    FilegenSettings loopstats, peerstats;
+    FilegenSettings loopstats, peerstats, clockstats;
     std::uint32_t log_mask = 0;
     ntp::sync::LoopConfig loop;
     std::optional<int> hwclock_interval_s;
@@ -160,6 +160,7 @@ Core::Core(const ntp::config::NtpConfig& config, const CoreOptions& options, Cor
     if (config.statsdir) s.statsdir = *config.statsdir;
     s.loopstats = filegen_settings(config, "loopstats", stats_enabled);
     s.peerstats = filegen_settings(config, "peerstats", stats_enabled);
+    s.clockstats = filegen_settings(config, "clockstats", stats_enabled);
     s.log_mask = ntp::config::logconfig_mask(config.logconfig);
 
     if (config.driftfile && !config.driftfile->empty()) s.driftfile = config.driftfile;
@@ -211,6 +212,7 @@ void Core::start(const timespec& now) {
     started_ = true;
     const double steady = 0;
     stats_ = std::make_unique<StatsFiles>(settings_->statsdir, settings_->loopstats, settings_->peerstats,
+                                          settings_->clockstats,
                                           static_cast<std::time_t>(now.tv_sec), options_.pid);
     drift_policy_ = std::make_unique<ntp::clock::DriftWritePolicy>(steady, settings_->wander_threshold_ppm);
     system_event(SystemEvent::restart);
@@ -244,7 +246,6 @@ bool Core::unpeer(std::string_view target, const timespec& now) {
 }
 
 void Core::mobilize(const ntp::config::Association& a, double steady_s) {
-    const Settings& s = *settings_;
     if (a.kind == ntp::config::AssociationKind::broadcast ||
         a.kind == ntp::config::AssociationKind::manycastclient) {
         message(Severity::warning, "broadcast and manycast associations are not supported: " + a.address.text);
@@ -264,24 +265,7 @@ void Core::mobilize(const ntp::config::Association& a, double steady_s) {
     c.key_id = a.key_id;
 
     if (const auto rc = a.refclock()) {
-        if (rc->driver_type != refclock_local::driver_type) {
-            message(Severity::error, "refclock " + a.address.text + " isn't supported");
-            return;
-        }
-        c.kind = PeerKind::refclock_local;
-        c.iburst = false;
-        c.refclock_unit = rc->unit;
-        c.address.addr = to_io(*a.address.numeric);
-        c.address.port = 0;
-        c.hostname = refclock_local::clock_name(rc->unit);
-        for (const auto& f : s.fudges) {
-            if (f.clock != *rc) return;
-            if (f.stratum) c.fudge_stratum = *f.stratum;
-            if (f.refid) c.fudge_refid = refid_from_text(*f.refid);
-        }
-        refclock_names_.push_back(c.hostname);
-        PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0);
-        peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
+        mobilize_refclock(a, *rc, std::move(c), steady_s);
         return;
     }
 
@@ -309,6 +293,70 @@ void Core::mobilize(const ntp::config::Association& a, double steady_s) {
     c.address.port = 123;
     PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0 + (deps_.random.next_u32() & 0xff) / 256.0);
     peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
+}
+
+void Core::mobilize_refclock(const ntp::config::Association& a, ntp::config::RefclockId id, PeerConfig c,
+                             double steady_s) {
+    c.iburst = false;
+    c.refclock_type = id.driver_type;
+    c.refclock_unit = id.unit;
+    c.refclock_mode = a.mode.value_or(0);
+    c.address.addr = to_io(*a.address.numeric);
+    c.address.port = 0;
+    refclock::DriverConfig dc;
+    dc.type = id.driver_type;
+    dc.unit = id.unit;
+    dc.mode = c.refclock_mode;
+    dc.path = a.refclock_path;
+    dc.ppspath = a.refclock_ppspath;
+    dc.baud = a.refclock_baud;
+    dc.sys_precision_log2 = sys_.precision_log2;
+    std::optional<int> stratum;
+    std::optional<std::uint32_t> refid;
+    for (const auto& f : settings_->fudges) {
+        if (f.clock != id) continue;
+        if (f.stratum) stratum = *f.stratum;
+        if (f.refid) refid = refid_from_text(*f.refid);
+        if (f.time1_s) dc.time1_s = *f.time1_s;
+        if (f.time2_s) dc.time2_s = *f.time2_s;
+        for (std::size_t i = 0; i < 4; ++i)
+            if (f.flags[i]) dc.flag[i] = *f.flags[i];
+    }
+    std::unique_ptr<refclock::Driver> driver;
+    if (id.driver_type == refclock_local::driver_type) {
+        c.kind = PeerKind::refclock_local;
+        c.hostname = refclock_local::clock_name(id.unit);
+        refclock_names_.push_back(c.hostname);
+    } else {
+        std::string error = "reference clock driver " + std::to_string(id.driver_type) + " is not supported";
+        if (deps_.refclocks) driver = deps_.refclocks->create(dc, error);
+        if (!driver) {
+            message(Severity::error, "refclock " + a.address.text + ": " + error);
+            return;
+        }
+        c.kind = PeerKind::refclock;
+        c.fudge_stratum = driver->default_stratum();
+        c.fudge_refid = driver->default_refid();
+    }
+    if (stratum) c.fudge_stratum = *stratum;
+    if (refid) c.fudge_refid = *refid;
+    PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0);
+    e.driver = std::move(driver);
+    peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
+}
+
+void Core::refclock_timers(const timespec& now) {
+    for (auto& e : peers_.entries()) {
+        if (!e->driver) continue;
+        e->driver->timer(now);
+        drain_driver(*e, now);
+    }
+}
+
+void Core::drain_driver(PeerEntry& e, const timespec& now) {
+    const std::string who = e.peer.config().address.addr.to_string();
+    for (const auto& m : e.driver->take_messages()) message(Severity::error, who + ": " + m);
+    for (const auto& line : e.driver->take_clockstats()) write_clockstats(e, now, line);
 }
 
 void Core::tick(const timespec& now, std::optional<double> monotonic_s) {
@@ -350,6 +398,7 @@ void Core::tick(const timespec& now, std::optional<double> monotonic_s) {
     for (const auto id : mobilized)
         if (PeerEntry* e = peers_.find(id)) peer_event(*e, PeerEvent::mobilize, "assoc " + std::to_string(id));
 
+    refclock_timers(now);
     std::vector<std::uint16_t> due;
     for (const auto& e : peers_.entries())
         if (e->peer.config().kind != PeerKind::pool_prototype && e->peer.poll_due(steady))
@@ -397,7 +446,9 @@ void Core::poll_peer(PeerEntry& e, const timespec& now, double steady_s) {
         clock_select(now);
         if (!peers_.find(id)) return;
     }
-    if (e.peer.config().is_refclock()) {
+    if (e.driver) {
+        poll_driver(e, now, steady_s);
+    } else if (e.peer.config().is_refclock()) {
         poll_refclock(e, now, steady_s);
     } else if (a.send) {
         send_request(e, steady_s);
@@ -462,6 +513,26 @@ void Core::poll_refclock(PeerEntry& e, const timespec& now, double steady_s) {
     if (ev != PeerEvent::none) peer_event(e, ev);
     if (refclock_local::may_sample(sys_peer_id_ != 0, sys_peer_id_ == id))
         process_sample(e, refclock_local::sample(), now);
+}
+
+void Core::poll_driver(PeerEntry& e, const timespec& now, double steady_s) {
+    refclock::Driver& d = *e.driver;
+    d.poll(now);
+    const auto s = d.take(now, std::ldexp(1.0, e.peer.hpoll_log2()));
+    e.peer.schedule_next(steady_s, deps_.random.next_u32() & 0xff);
+    if (const auto ev = d.take_event(); ev && *ev != refclock::ClockEvent::nominal)
+        peer_event(e, PeerEvent::clock_event, refclock::clock_event_name(*ev));
+    drain_driver(e, now);
+    // A timecode flagged unsynchronised is no sample (classic refclock_receive).
+    if (!s || s->leap == leap::alarm) return;
+    const PeerEvent ev = e.peer.refclock_sample(steady_s, NtpTime::from_timespec(s->reference).timestamp(),
+                                                s->precision_log2, s->leap);
+    if (ev != PeerEvent::none) peer_event(e, ev);
+    ntp::sync::Sample sample;
+    sample.offset_s = s->offset_s;
+    sample.delay_s = 0;
+    sample.dispersion_s = s->dispersion_s;
+    process_sample(e, sample, now);
 }
 
 PacketResult Core::on_packet(const ReceivedPacket& rx) {
@@ -612,7 +683,9 @@ void Core::clock_select(const timespec& now) {
         cand.stratum = stratum;
         cand.prefer = c.prefer;
         cand.truechimer = c.true_chimer;
-        cand.kind = refclock ? ntp::sync::SourceKind::local_clock : ntp::sync::SourceKind::network;
+        cand.kind = c.kind == PeerKind::refclock_local ? ntp::sync::SourceKind::local_clock
+                    : refclock                          ? ntp::sync::SourceKind::refclock
+                                                        : ntp::sync::SourceKind::network;
         cand.address_metric = address_metric(c.address.addr);
         candidates.push_back(cand);
     }
@@ -751,7 +824,9 @@ void Core::clock_update(PeerEntry& sp, const ntp::sync::SelectionResult& r, cons
         sys_.reftime_ntp = h.received_at.raw();
         sys_.sys_peer_assoc = p.assoc_id();
         sys_.sys_peer_mode = p.hmode();
-        sys_.sync_source = refclock ? sync_source::local : sync_source::ntp;
+        sys_.sync_source = c.kind == PeerKind::refclock_local ? sync_source::local
+                           : sp.driver                        ? sp.driver->sync_source()
+                                                              : sync_source::ntp;
         sys_.sys_jitter_s = r.jitter_s;
         if (ur.outcome == ntp::sync::UpdateOutcome::adjusted) {
             sys_.leap = leap_->announcement();
@@ -983,6 +1058,13 @@ void Core::write_peerstats(const PeerEntry& e, const timespec& now) {
     std::string error;
     if (!stats_->peer(now, e.peer.config().address.addr.to_string(), e.peer.status_word(), e.filter.offset_s(),
                       e.filter.delay_s(), e.filter.dispersion_s(), e.filter.jitter_s(), error))
+        message(Severity::warning, error);
+}
+
+void Core::write_clockstats(const PeerEntry& e, const timespec& now, const std::string& text) {
+    if (!stats_ || !stats_->clock_enabled()) return;
+    std::string error;
+    if (!stats_->clock(now, e.peer.config().address.addr.to_string(), text, error))
         message(Severity::warning, error);
 }
 

@@ -51,6 +51,7 @@
 #include "libntp/util/log.hh"
 #include "ntpd/core/leap_state.hh"
 #include "ntpd/core/peer_manager.hh"
+#include "ntpd/refclock/driver.hh"
 #include "libntp/io/resolver.hh"
 #include "ntpd/core/stats_files.hh"
 #include "ntpd/core/system_state.hh"
@@ -120,6 +121,9 @@ struct CoreDeps {
     const ntp::auth::KeyStore* keys = nullptr;  // needed for `key N` associations
     ntp::auth::MacComputer* macs = nullptr;
     HwclockWriter* hwclock = nullptr;
+    // Creates the reference clock drivers (other than LOCAL); nullptr: only
+    // LOCAL runs, other refclock associations are refused with a message.
+    refclock::DriverFactory* refclocks = nullptr;
 };
 
 struct ReceivedPacket {
@@ -210,6 +214,12 @@ private:
     void poll_peer(PeerEntry& e, const timespec& now, double steady_s);
     void send_request(PeerEntry& e, double steady_s);
     void poll_refclock(PeerEntry& e, const timespec& now, double steady_s);
+    void poll_driver(PeerEntry& e, const timespec& now, double steady_s);
+    void mobilize_refclock(const ntp::config::Association& a, ntp::config::RefclockId id, PeerConfig c,
+                           double steady_s);
+    void refclock_timers(const timespec& now);
+    void drain_driver(PeerEntry& e, const timespec& now);
+    void write_clockstats(const PeerEntry& e, const timespec& now, const std::string& text);
     void process_sample(PeerEntry& e, const ntp::sync::Sample& s, const timespec& now);
     void clock_select(const timespec& now);
     void clock_update(PeerEntry& sys_peer, const ntp::sync::SelectionResult& r, const timespec& now);

@@ -47,7 +47,7 @@ Peer::Peer(std::uint16_t assoc_id, PeerConfig config, double now_s, double first
     if (config_.kind == PeerKind::pool_prototype) header_.refid = ntp::wire::RefId::from_ascii("POOL");
     // A reference clock shows its (fudged) stratum and refid from the start,
     // as classic's refclock_newpeer does (ntpq: LOCAL(0) .LOCL. 10 l).
-    if (config_.kind == PeerKind::refclock_local) {
+    if (config_.is_refclock()) {
         header_.stratum = static_cast<std::uint8_t>(std::clamp(config_.fudge_stratum, 0, 15));
         header_.refid.bytes = {static_cast<std::uint8_t>(config_.fudge_refid >> 24),
                                static_cast<std::uint8_t>(config_.fudge_refid >> 16),
@@ -239,8 +239,8 @@ PeerEvent Peer::accept_reply(const NtpHeader& h, NtpTimestamp received_at, doubl
     return event;
 }
 
-PeerEvent Peer::refclock_sample(double now_s, NtpTimestamp when, int precision_log2) {
-    header_.leap = 0;
+PeerEvent Peer::refclock_sample(double now_s, NtpTimestamp when, int precision_log2, int leap) {
+    header_.leap = static_cast<std::uint8_t>(leap & 3);
     header_.stratum = static_cast<std::uint8_t>(std::clamp(config_.fudge_stratum, 0, 15));
     header_.pmode = 0;
     header_.ppoll_log2 = hpoll_;

@@ -31,6 +31,7 @@ enum class PeerKind : std::uint8_t {
     pool_member,     // ephemeral, preemptible client of a pool (hmode 3)
     symmetric,       // `peer ADDR`: symmetric active (hmode 1)
     refclock_local,  // `server 127.127.1.u`: the LOCAL driver
+    refclock,        // `server 127.127.t.u`, t != 1: a driver (ntpd/refclock/driver.hh)
 };
 
 // Mode numbers used for hmode/pmode in mode 6.
@@ -60,13 +61,16 @@ struct PeerConfig {
     int version = 4;
     std::uint32_t key_id = 0;   // 0 = no authentication
 
-    // LOCAL refclock settings (fudge).
+    // Refclock settings: driver type, unit and mode, and the stratum and
+    // refid (the driver's defaults, or fudge). LOCAL: 5 and LOCL.
+    int refclock_type = 1;
     int refclock_unit = 0;
+    int refclock_mode = 0;
     int fudge_stratum = 5;
     std::uint32_t fudge_refid = 0x4c4f434c;  // "LOCL"
 
     bool ephemeral() const { return kind == PeerKind::pool_member; }
-    bool is_refclock() const { return kind == PeerKind::refclock_local; }
+    bool is_refclock() const { return kind == PeerKind::refclock_local || kind == PeerKind::refclock; }
 };
 
 // Packet test bits (ntpq `flash`, mode6.md §8).
@@ -209,7 +213,8 @@ public:
     static std::uint16_t header_tests(const ntp::wire::NtpHeader& h, int stratum_floor, int stratum_ceiling);
 
     // A refclock poll produced a sample: same bookkeeping as a reply.
-    PeerEvent refclock_sample(double now_s, ntp::wire::NtpTimestamp when, int precision_log2);
+    // `when`: the reference time of the timecode; `leap` its leap bits.
+    PeerEvent refclock_sample(double now_s, ntp::wire::NtpTimestamp when, int precision_log2, int leap = 0);
 
     // Clears the protocol state after a clock step (classic clear_all):
     // keeps configuration and reach history off, re-arms iburst.

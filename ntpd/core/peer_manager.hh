@@ -23,6 +23,7 @@
 #include "libntp/sync/clock_filter.hh"
 #include "libntp/wire/ntp_time.hh"
 #include "ntpd/core/peer.hh"
+#include "ntpd/refclock/driver.hh"
 #include "libntp/io/resolver.hh"
 
 namespace ntpd {
@@ -36,6 +37,7 @@ struct PeerEntry {
     ntp::wire::NtpTime last_transmit;  // T1 of the outstanding request, full time
     int pool = -1;                     // index of the pool it belongs to (members and prototype)
     double root_distance_s = 16;       // as of the last selection
+    std::unique_ptr<refclock::Driver> driver;  // refclocks other than LOCAL
 };
 
 class PeerManager {

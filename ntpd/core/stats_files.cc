@@ -141,8 +141,11 @@ std::string peerstats_body(std::string_view address, std::uint16_t status_word, 
 }
 
 StatsFiles::StatsFiles(const std::string& statsdir, const FilegenSettings& loopstats,
-                       const FilegenSettings& peerstats, std::time_t start_unix, long pid)
-    : loop_(statsdir, loopstats, start_unix, pid), peer_(statsdir, peerstats, start_unix, pid) {}
+                       const FilegenSettings& peerstats, const FilegenSettings& clockstats,
+                       std::time_t start_unix, long pid)
+    : loop_(statsdir, loopstats, start_unix, pid),
+      peer_(statsdir, peerstats, start_unix, pid),
+      clock_(statsdir, clockstats, start_unix, pid) {}
 
 bool StatsFiles::loop(const timespec& now, double offset_s, double freq_ppm, double jitter_s,
                       double wander_ppm, int poll_log2, std::string& error) {
@@ -156,6 +159,15 @@ bool StatsFiles::peer(const timespec& now, std::string_view address, std::uint16
     if (!peer_.enabled()) return true;
     return peer_.write(now, peerstats_body(address, status_word, offset_s, delay_s, dispersion_s, jitter_s),
                        error);
+}
+
+bool StatsFiles::clock(const timespec& now, std::string_view address, std::string_view text,
+                       std::string& error) {
+    if (!clock_.enabled()) return true;
+    std::string body(address);
+    body += ' ';
+    body += text;
+    return clock_.write(now, body, error);
 }
 
 }  // namespace ntpd

@@ -1,6 +1,6 @@
 #pragma once
-// Statistics files (`statsdir`, `statistics`, `filegen`): loopstats and
-// peerstats in the classic formats (ntp.conf.md §6.4).
+// Statistics files (`statsdir`, `statistics`, `filegen`): loopstats,
+// peerstats and clockstats in the classic formats (ntp.conf.md §6.4).
 //
 // A FileGen is one statistic's file generation set: it appends lines to
 // statsdir + file + suffix, where the suffix follows the generation type
@@ -72,11 +72,12 @@ private:
     std::unique_ptr<std::FILE, Closer> file_;
 };
 
-// The two statistics ntpd's client core writes.
+// The statistics ntpd's client core writes.
 class StatsFiles {
 public:
     StatsFiles(const std::string& statsdir, const FilegenSettings& loopstats,
-               const FilegenSettings& peerstats, std::time_t start_unix, long pid);
+               const FilegenSettings& peerstats, const FilegenSettings& clockstats,
+               std::time_t start_unix, long pid);
 
     // loopstats: offset s, frequency ppm, jitter s, wander ppm, poll log2.
     bool loop(const timespec& now, double offset_s, double freq_ppm, double jitter_s,
@@ -87,12 +88,18 @@ public:
               double offset_s, double delay_s, double dispersion_s, double jitter_s,
               std::string& error);
 
+    // clockstats: refclock address text and what the driver reports (a
+    // timecode, or its tallies).
+    bool clock(const timespec& now, std::string_view address, std::string_view text, std::string& error);
+
     bool loop_enabled() const { return loop_.enabled(); }
     bool peer_enabled() const { return peer_.enabled(); }
+    bool clock_enabled() const { return clock_.enabled(); }
 
 private:
     FileGen loop_;
     FileGen peer_;
+    FileGen clock_;
 };
 
 // Line bodies (after the time prefix), exposed for tests.

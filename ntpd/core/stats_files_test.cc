@@ -67,7 +67,8 @@ TEST_CASE("filegen suffixes by type") {
 TEST_CASE("FileGen appends lines, rolls over by day and keeps a hard link") {
     TempDir dir;
     StatsFiles stats(dir.path.string(), {"loopstats", FilegenType::day, true, true},
-                     {"peerstats", FilegenType::day, true, false}, t_2016_01_27, 1);
+                     {"peerstats", FilegenType::day, true, false}, {"clockstats", FilegenType::none, false, true},
+                     t_2016_01_27, 1);
     std::string error;
     REQUIRE(stats.loop({t_2016_01_27, 123'000'000}, -0.000012345, 12.345, 0.000023456, 0.001234, 6, error));
     REQUIRE(stats.loop({t_2016_01_27 + 1, 0}, 0.001, 1, 0.002, 0.003, 7, error));
@@ -86,6 +87,12 @@ TEST_CASE("FileGen appends lines, rolls over by day and keeps a hard link") {
     // peerstats is disabled: nothing is written, and that is not an error.
     CHECK(stats.peer({t_2016_01_27, 0}, "192.0.2.1", 0x9614, 0, 0, 0, 0, error));
     CHECK_FALSE(fs::exists(dir.path / "peerstats.20160127"));
+
+    // clockstats: address and the driver's text (classic record_clock_stats).
+    REQUIRE(stats.clock({t_2016_01_27, 500'000'000}, "127.127.20.0",
+                        "$GPRMC,010101.00,A,5130.0000,N,00000.0000,W,0.0,0.0,270116,,,A*7C", error));
+    CHECK(slurp(dir.path / "clockstats") ==
+          "57414 3661.500 127.127.20.0 $GPRMC,010101.00,A,5130.0000,N,00000.0000,W,0.0,0.0,270116,,,A*7C\n");
 }
 
 TEST_CASE("FileGen reports an unwritable directory and recovers later") {

@@ -48,15 +48,25 @@ skip() { echo "SKIP: $*" >&2; exit 77; }
 note() { echo "# $*"; }
 
 # Run the rest of the test inside a new network namespace with only `lo`.
-# Needs root (as CI is); skips otherwise.
+# Needs root (as CI is); skips otherwise. harness_netns_ipc also gives the
+# test its own SysV IPC namespace (SHM refclock segments stay inside it).
 harness_netns() {
+    _harness_unshare --net -- "$@"
+}
+harness_netns_ipc() {
+    _harness_unshare --net --ipc -- "$@"
+}
+_harness_unshare() {
     if [ -z "${HARNESS_IN_NETNS:-}" ]; then
         [ "$(id -u)" = 0 ] || skip "needs root to create a private network namespace"
         command -v unshare >/dev/null || skip "unshare(1) not found (util-linux)"
+        _flags=""
+        while [ "$1" != "--" ]; do _flags="$_flags $1"; shift; done
+        shift
         # exec skips the EXIT trap: remove this run's (empty) directory first;
         # the re-run inside the namespace makes its own.
         rmdir "$HARNESS_TMP" 2>/dev/null
-        HARNESS_IN_NETNS=1 exec unshare --net -- /bin/sh "$0" "$@"
+        HARNESS_IN_NETNS=1 exec unshare $_flags -- /bin/sh "$0" "$@"
     fi
     ip link set lo up || fail "cannot bring up lo in the test namespace"
 }
