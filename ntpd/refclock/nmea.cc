@@ -259,6 +259,7 @@ bool NmeaDriver::open_device() {
         ::cfsetispeed(&t, sp);
         ::cfsetospeed(&t, sp);
         ::tcsetattr(fd_, TCSANOW, &t);
+        ::tcflush(fd_, TCIFLUSH);  // what queued up before we listened is stale
     }
     watch_ = watcher_.watch(fd_, [this] { readable(); });
     return true;
