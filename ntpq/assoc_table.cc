@@ -35,19 +35,6 @@ const char* event_text(unsigned event) {
 
 }  // namespace
 
-std::optional<std::vector<Association>> decode_associations(std::span<const std::uint8_t> data) {
-    if (data.size() % 4 != 0) return std::nullopt;
-    std::vector<Association> out;
-    out.reserve(data.size() / 4);
-    for (std::size_t i = 0; i + 4 <= data.size(); i += 4) {
-        out.push_back({static_cast<std::uint16_t>((data[i] << 8) | data[i + 1]),
-                       static_cast<std::uint16_t>((data[i + 2] << 8) | data[i + 3])});
-    }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Association& a, const Association& b) { return a.assoc_id < b.assoc_id; });
-    return out;
-}
-
 std::string format_associations(const std::vector<Association>& list, bool show_all,
                                 int packet_version) {
     if (list.empty()) return "No association ID's in list\n";

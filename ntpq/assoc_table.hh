@@ -8,17 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "libntp/client/queries.hh"
+
 namespace ntpq {
 
-struct Association {
-    std::uint16_t assoc_id = 0;
-    std::uint16_t status = 0;
-    bool operator==(const Association&) const = default;
-};
-
-// (assoc ID, status) pairs in network order, sorted by ID like classic.
-// nullopt when the length is not a multiple of 4.
-std::optional<std::vector<Association>> decode_associations(std::span<const std::uint8_t> data);
+using ntp::client::Association;
+using ntp::client::decode_associations;
 
 // Header plus one row per association ("ind assid status  conf reach auth
 // condition  last_event cnt"); `show_all` false hides associations with

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "ntpq/format.hh"
-#include "ntpq/var_parser.hh"
+#include "ntpq/client.hh"
 
 using namespace ntpq;
 using ntp::wire::NtpTime;

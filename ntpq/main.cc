@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "libntp/client/channel.hh"
 #include "libntp/clock/null_clock.hh"
 #include "libntp/io/unique_fd.hh"
 #include "libntp/wire/ntp_time.hh"
@@ -96,58 +97,20 @@ std::optional<std::string> read_from_tty(const std::string& prompt, bool echo) {
     return line;
 }
 
-// Classic openhost(): numeric first, then a name lookup with the canonical name.
+// Classic openhost(), through libntp's client.
 std::optional<ntpq::OpenedHost> open_host(const ntpq::HostSpec& spec, std::string& error) {
-    std::string name = spec.name;
-    if (!name.empty() && name[0] == '[') {
-        const auto close = name.find(']');
-        if (close == std::string::npos) {
-            error = "ntpq: bad hostname/address: Invalid argument";
-            return std::nullopt;
-        }
-        name = name.substr(1, close - 1);
-    }
-    addrinfo hints{};
-    hints.ai_family = spec.family == 4 ? AF_INET : spec.family == 6 ? AF_INET6 : AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    hints.ai_protocol = IPPROTO_UDP;
-    hints.ai_flags = AI_NUMERICHOST;
-    addrinfo* ai = nullptr;
-    // Port 123 numerically: a minimal system may lack /etc/services.
-    int rc = ::getaddrinfo(name.c_str(), "123", &hints, &ai);
-    if (rc == EAI_NONAME
-#ifdef EAI_NODATA
-        || rc == EAI_NODATA
-#endif
-    ) {
-        hints.ai_flags = AI_CANONNAME | AI_ADDRCONFIG;
-        rc = ::getaddrinfo(name.c_str(), "123", &hints, &ai);
-        if (rc == EAI_BADFLAGS) {
-            hints.ai_flags = AI_CANONNAME;
-            rc = ::getaddrinfo(name.c_str(), "123", &hints, &ai);
-        }
-    }
-    if (rc != 0) {
-        error = gai_strerror(rc);
+    auto c = ntp::client::connect_udp(spec.name, 123, spec.family);
+    if (!c) {
+        // Name errors print bare (gai_strerror); socket errors with the program name.
+        const auto& m = c.status().message();
+        error = c.status().code() == -1 ? m : "ntpq: " + m;
         return std::nullopt;
     }
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(ai, &::freeaddrinfo);
     ntpq::OpenedHost out;
-    auto endpoint = ntp::io::Endpoint::from_sockaddr(ai->ai_addr, ai->ai_addrlen);
-    if (endpoint) out.address = endpoint->addr;
-    if (ai->ai_canonname) {
-        out.display_name = ai->ai_canonname;
-    } else {
-        out.display_name = endpoint ? endpoint->addr.to_string() : name;
-        out.numeric = true;
-    }
-    std::string why;
-    auto channel = ntpq::UdpChannel::open(ai->ai_addr, ai->ai_addrlen, ai->ai_family, why);
-    if (!channel) {
-        error = "ntpq: " + why;
-        return std::nullopt;
-    }
-    out.channel = std::move(channel);
+    out.channel = std::move(c->channel);
+    out.display_name = std::move(c->display_name);
+    out.numeric = c->numeric;
+    out.address = c->address;
     return out;
 }
 

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "ntpq/format.hh"
-#include "ntpq/var_parser.hh"
+#include "ntpq/client.hh"
 
 namespace ntpq {
 namespace {

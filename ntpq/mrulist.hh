@@ -18,7 +18,7 @@
 #include "libntp/io/endpoint.hh"
 #include "libntp/wire/ntp_time.hh"
 #include "ntpq/namer.hh"
-#include "ntpq/transport.hh"
+#include "ntpq/client.hh"
 
 namespace ntpq {
 

@@ -5,7 +5,7 @@
 
 #include "libntp/io/endpoint.hh"
 #include "ntpq/format.hh"
-#include "ntpq/var_parser.hh"
+#include "ntpq/client.hh"
 
 namespace ntpq {
 namespace {

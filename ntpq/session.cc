@@ -12,7 +12,7 @@
 #include "ntpq/peer_table.hh"
 #include "ntpq/summary.hh"
 #include "ntpq/var_output.hh"
-#include "ntpq/var_parser.hh"
+#include "ntpq/client.hh"
 
 namespace ntpq {
 namespace {

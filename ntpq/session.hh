@@ -20,8 +20,8 @@
 
 #include "libntp/wire/ntp_time.hh"
 #include "ntpq/assoc_table.hh"
+#include "ntpq/client.hh"
 #include "ntpq/namer.hh"
-#include "ntpq/transport.hh"
 
 namespace ntpq {
 

@@ -7,7 +7,7 @@
 
 #include "libntp/wire/mode6.hh"
 #include "ntpq/format.hh"
-#include "ntpq/var_parser.hh"
+#include "ntpq/client.hh"
 
 namespace ntpq {
 namespace {

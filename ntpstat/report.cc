@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "libntp/wire/mode6.hh"
+
 namespace ntpstat {
 namespace {
 
@@ -41,10 +43,13 @@ Field find(std::string_view payload, std::string_view key) {
 }  // namespace
 
 std::vector<std::uint8_t> request() {
-    std::vector<std::uint8_t> r(request_len, 0);
-    r[0] = b1_value;
-    r[1] = b2_value;
-    r[3] = 1;  // sequence 1
+    namespace m6 = ntp::wire::mode6;
+    m6::Header h;
+    h.version = 2;
+    h.opcode = static_cast<std::uint8_t>(m6::Opcode::read_var);
+    h.sequence = 1;
+    auto r = m6::encode_message(h, std::string_view{});
+    r.resize(request_len, 0);  // the original sends its whole zeroed buffer
     return r;
 }
 

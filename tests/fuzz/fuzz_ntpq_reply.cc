@@ -31,7 +31,7 @@
 #include "libntp/wire/ntp_time.hh"
 #include "ntpq/namer.hh"
 #include "ntpq/session.hh"
-#include "ntpq/transport.hh"
+#include "ntpq/client.hh"
 #include "tests/fuzz/fuzz_support.hh"
 
 namespace m6 = ntp::wire::mode6;

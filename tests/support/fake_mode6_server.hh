@@ -14,7 +14,7 @@
 
 #include "libntp/wire/mode6.hh"
 #include "ntpq/session.hh"
-#include "ntpq/transport.hh"
+#include "ntpq/client.hh"
 
 namespace ntpq::test {
 

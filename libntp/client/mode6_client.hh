@@ -1,6 +1,5 @@
 #pragma once
-// Talking mode 6 to one server: a datagram channel (a connected UDP socket,
-// or a scripted fake in tests) and the request/response logic of classic
+// Talking mode 6 to one server over a Channel: the request/response logic of classic
 // ntpq (sendrequest/getresponse/doqueryex): sequence numbers, fragment
 // collection with a 5 s first / 3 s later timeout, one automatic retry,
 // classic error codes. Every reply is bounds checked: short, unpadded,
@@ -16,38 +15,9 @@
 #include <string_view>
 #include <vector>
 
-#include "libntp/io/unique_fd.hh"
+#include "libntp/client/channel.hh"
 
-namespace ntpq {
-
-class Channel {
-public:
-    virtual ~Channel() = default;
-    enum class Wait { datagram, timeout, interrupted, error };
-    struct Received {
-        Wait what = Wait::timeout;
-        std::vector<std::uint8_t> bytes;
-        int error = 0;  // errno for Wait::error
-    };
-    // 0 on success, else errno.
-    virtual int send(std::span<const std::uint8_t> datagram) = 0;
-    virtual Received receive(std::chrono::milliseconds timeout) = 0;
-};
-
-// A connected UDP socket (classic ntpq connects, so an ICMP port unreachable
-// shows up as "read: Connection refused").
-class UdpChannel final : public Channel {
-public:
-    // `error` gets "socket: ..." / "connect: ..." on failure.
-    static std::unique_ptr<UdpChannel> open(const void* sockaddr, unsigned len, int family,
-                                            std::string& error);
-    int send(std::span<const std::uint8_t> datagram) override;
-    Received receive(std::chrono::milliseconds timeout) override;
-
-private:
-    explicit UdpChannel(ntp::io::UniqueFd fd) : fd_(std::move(fd)) {}
-    ntp::io::UniqueFd fd_;
-};
+namespace ntp::client {
 
 // Result codes beyond the server's error codes (classic ERR_*).
 namespace query_code {
@@ -84,6 +54,7 @@ public:
         std::chrono::milliseconds primary_timeout{5000};
         std::chrono::milliseconds secondary_timeout{3000};
         int version = 2;  // VN in requests (classic NTP_OLDVERSION + 1)
+        int retries = 1;  // further tries after a timeout or an incomplete answer
         int debug = 0;
     };
 
@@ -114,4 +85,4 @@ private:
     std::uint16_t sequence_ = 0;
 };
 
-}  // namespace ntpq
+}  // namespace ntp::client

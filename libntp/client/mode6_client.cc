@@ -1,15 +1,10 @@
-#include "ntpq/transport.hh"
+#include "libntp/client/mode6_client.hh"
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 
 #include "libntp/wire/mode6.hh"
 
-namespace ntpq {
+namespace ntp::client {
 namespace {
 
 namespace m6 = ntp::wire::mode6;
@@ -19,60 +14,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t max_response_bytes = m6::max_frags * 480;
 
 }  // namespace
-
-std::unique_ptr<UdpChannel> UdpChannel::open(const void* sa, unsigned len, int family,
-                                             std::string& error) {
-    ntp::io::UniqueFd fd(::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!fd) {
-        error = std::string("socket: ") + std::strerror(errno);
-        return nullptr;
-    }
-    if (::connect(fd.get(), static_cast<const sockaddr*>(sa), len) != 0) {
-        error = std::string("connect: ") + std::strerror(errno);
-        return nullptr;
-    }
-    return std::unique_ptr<UdpChannel>(new UdpChannel(std::move(fd)));
-}
-
-int UdpChannel::send(std::span<const std::uint8_t> datagram) {
-    if (::send(fd_.get(), datagram.data(), datagram.size(), 0) < 0) return errno;
-    return 0;
-}
-
-Channel::Received UdpChannel::receive(std::chrono::milliseconds timeout) {
-    Received r;
-    pollfd p{fd_.get(), POLLIN, 0};
-    const int ms = timeout.count() < 0 ? 0 : static_cast<int>(std::min<long long>(timeout.count(), 1 << 30));
-    const int n = ::poll(&p, 1, ms);
-    if (n < 0) {
-        if (errno == EINTR) {
-            r.what = Wait::interrupted;
-            return r;
-        }
-        r.what = Wait::error;
-        r.error = errno;
-        return r;
-    }
-    if (n == 0) {
-        r.what = Wait::timeout;
-        return r;
-    }
-    r.bytes.resize(m6::max_datagram_len + 512);
-    const ssize_t got = ::recv(fd_.get(), r.bytes.data(), r.bytes.size(), 0);
-    if (got < 0) {
-        r.bytes.clear();
-        if (errno == EINTR) {
-            r.what = Wait::interrupted;
-            return r;
-        }
-        r.what = Wait::error;
-        r.error = errno;
-        return r;
-    }
-    r.bytes.resize(static_cast<std::size_t>(got));
-    r.what = Wait::datagram;
-    return r;
-}
 
 std::string query_error_text(int code, std::uint16_t assoc_id) {
     switch (code) {
@@ -195,23 +136,22 @@ QueryResult Mode6Client::collect(std::uint8_t opcode, bool report_timeouts) {
 QueryResult Mode6Client::query(std::uint8_t opcode, std::uint16_t assoc_id, std::string_view data,
                                const RequestSigner* signer) {
     ++sequence_;
-    bool retried = false;
-    for (;;) {
+    for (int attempt = 0;; ++attempt) {
         if (int rc = send_request(opcode, assoc_id, data, signer); rc != 0) {
             QueryResult r;
             r.code = rc;
             return r;
         }
-        auto r = collect(opcode, retried);
-        if (!retried && (r.code == query_code::timeout || r.code == query_code::incomplete)) {
+        const bool last = attempt >= settings_.retries;
+        auto r = collect(opcode, last);
+        if (!last && (r.code == query_code::timeout || r.code == query_code::incomplete)) {
             // Classic retries once; after an incomplete answer with a new
             // sequence so stray fragments of the first try are not mixed in.
             if (r.code == query_code::incomplete) ++sequence_;
-            retried = true;
             continue;
         }
         return r;
     }
 }
 
-}  // namespace ntpq
+}  // namespace ntp::client

@@ -1,6 +1,6 @@
-#include "ntpq/var_parser.hh"
+#include "libntp/client/var_parser.hh"
 
-namespace ntpq {
+namespace ntp::client {
 namespace {
 
 // Character classes of classic ntpq's nextvar() (ntpq.c).
@@ -98,4 +98,16 @@ std::vector<Var> parse_vars(std::string_view data, std::vector<std::string>* pro
     return out;
 }
 
-}  // namespace ntpq
+const std::string* find_var(const std::vector<Var>& vars, std::string_view name) {
+    for (const auto& v : vars)
+        if (v.name == name) return &v.value;
+    return nullptr;
+}
+
+std::string_view unquoted(std::string_view value) {
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        return value.substr(1, value.size() - 2);
+    return value;
+}
+
+}  // namespace ntp::client

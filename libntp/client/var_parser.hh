@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ntpq {
+namespace ntp::client {
 
 struct Var {
     std::string name;
@@ -32,4 +32,10 @@ inline constexpr std::size_t max_var_value_len = 2048; // classic MAXVALLEN
 // "nextvar: no closing quote, stop: 'x...'" (at most 50 octets of context).
 std::vector<Var> parse_vars(std::string_view data, std::vector<std::string>* problems = nullptr);
 
-}  // namespace ntpq
+// The value of the first variable called `name`, or nullptr.
+const std::string* find_var(const std::vector<Var>& vars, std::string_view name);
+
+// `"text"` -> `text`; a value without surrounding quotes is returned as is.
+std::string_view unquoted(std::string_view value);
+
+}  // namespace ntp::client
