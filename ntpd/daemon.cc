@@ -35,6 +35,7 @@
 #include "ntpd/core/core.hh"
 #include "ntpd/daemon_process.hh"
 #include "ntpd/daemon_control.hh"
+#include "ntpd/interface_tracker.hh"
 #include "ntpd/interfaces.hh"
 #include "ntpd/server/mru.hh"
 #include "ntpd/server/packet_auth.hh"
@@ -135,13 +136,6 @@ private:
     std::string open_error_;
 };
 
-struct ServerSocket {
-    PlannedSocket plan;
-    ntp::io::UdpSocket socket;
-    ntp::io::EventHandle watch;
-    std::uint64_t ignored = 0;  // arrived on a drop socket
-};
-
 // The event loop as the reference clock drivers see it.
 class LoopFdWatcher final : public refclock::FdWatcher {
 public:
@@ -198,6 +192,9 @@ private:
     void load_keys();
     void setup_server_side();
     bool open_sockets();
+    void share_port123_sources();
+    // -U: seconds between interface rescans, 0 for none (classic's 300 by default).
+    int update_interval_s() const { return options_.update_interval_s.value_or(300); }
     void prepare_hwclock();
     bool drop_privileges_if_asked();
     void setup_core();
@@ -234,7 +231,7 @@ private:
     bool any_limited_ = false;
 
     std::unique_ptr<ntp::io::EventLoop> loop_;
-    std::vector<std::unique_ptr<ServerSocket>> sockets_;
+    std::unique_ptr<InterfaceTracker> interfaces_;
     ntp::io::RecvBatch rx_batch_{32, 2048};
     ntp::io::SendBatch tx_batch_{32, 128};
 
@@ -311,6 +308,7 @@ int Daemon::run(const std::vector<std::string>& argv) {
     prepare_hwclock();
     if (!drop_privileges_if_asked()) return fail(1);
     setup_core();
+    interfaces_->start_tracking(update_interval_s());
     if (options_.seccomp) {
         // Steady state from here on: sockets bound, root dropped (ntpd/seccomp.hh).
         std::string err = install_seccomp_filter();
@@ -452,30 +450,35 @@ bool Daemon::open_sockets() {
     io.novirtualips = options_.novirtualips;
     io.ipv4_only = options_.ipv4_only;
     io.ipv6_only = options_.ipv6_only;
-    auto plan = plan_sockets(local_addresses(), config_.interface_rules, io);
     ntp::io::UdpSocket::Options opt;
     opt.dscp = config_.dscp.value_or(46);
-    std::size_t index = 0;
-    for (const auto& p : plan) {
-        auto s = std::make_unique<ServerSocket>();
-        s->plan = p;
-        try {
-            s->socket = ntp::io::UdpSocket::bind(p.endpoint, opt);
-        } catch (const std::system_error& e) {
-            log_.error(Subsystem::io, "bind(" + p.endpoint.to_string() + ") on " + p.name +
-                                          " failed: " + e.code().message());
-            log_.error(Subsystem::io, "unable to create socket on " + p.name + " for " +
-                                          p.endpoint.to_string());
-            continue;
-        }
-        log_.info(Subsystem::io, listen_message(index++, p));
-        if (!p.wildcard) restrictions_.add_local_address(p.endpoint.addr);
-        ServerSocket* raw = s.get();
-        s->watch = loop_->on_readable(s->socket.fd(), [this, raw] { drain(*raw); });
-        sockets_.push_back(std::move(s));
-    }
-    for (auto& s : sockets_) s->socket.finish_setup();
+    InterfaceTracker::Hooks h;
+    h.readable = [this](ServerSocket& s) { drain(s); };
+    h.opened = [this](const ServerSocket& s) {
+        if (!s.plan.wildcard) restrictions_.add_local_address(s.plan.endpoint.addr);
+    };
+    h.closing = [this](const ServerSocket& s) {
+        if (!s.plan.wildcard) restrictions_.remove_local_address(s.plan.endpoint.addr);
+    };
+    h.changed = [this] { share_port123_sources(); };
+    h.log = [this](ntp::util::Severity sev, const std::string& m) { log_.write(sev, Subsystem::io, m); };
+    h.monotonic_s = monotonic_s;
+    interfaces_ = std::make_unique<InterfaceTracker>(*loop_, config_.interface_rules, io, opt, std::move(h));
+    interfaces_->open_initial();
     return true;
+}
+
+// --source-port=123: the associations poll from the port-123 sockets that
+// serve. Called again after every interface change, so an association whose
+// local address vanished picks another (or a random port) on its next poll.
+void Daemon::share_port123_sources() {
+    if (!options_.source_port_123 || !assoc_sockets_) return;
+    std::vector<SharedSource> port123;
+    for (auto& s : interfaces_->sockets()) {
+        if (s->plan.role == SocketRole::listen && !s->plan.wildcard)
+            port123.push_back({&s->socket, s->socket.local()});
+    }
+    assoc_sockets_->use_shared_sources(std::move(port123));
 }
 
 void Daemon::prepare_hwclock() {
@@ -501,6 +504,8 @@ bool Daemon::drop_privileges_if_asked() {
     ntp::sys::DropOptions d;
     d.jaildir = options_.jaildir;
     d.keep_sys_time = !options_.no_adjust;
+    // New addresses are bound to port 123 as they appear.
+    d.keep_net_bind_service = update_interval_s() > 0;
     if (options_.user) {
         std::string err;
         d.user = ntp::sys::parse_run_as(*options_.user, err);
@@ -536,15 +541,7 @@ void Daemon::setup_core() {
         [this](std::uint16_t assoc, const ntp::io::Datagram& d) { deliver_to_core(d, assoc); },
         [this](const std::string& msg) { log_.error(Subsystem::io, msg); },
         config_.dscp.value_or(46));
-    if (options_.source_port_123) {
-        // --source-port=123: poll from the port-123 sockets that serve.
-        std::vector<SharedSource> port123;
-        for (auto& s : sockets_) {
-            if (s->plan.role == SocketRole::listen && !s->plan.wildcard)
-                port123.push_back({&s->socket, s->socket.local()});
-        }
-        assoc_sockets_->use_shared_sources(std::move(port123));
-    }
+    share_port123_sources();
 
     fd_watcher_ = std::make_unique<LoopFdWatcher>(*loop_);
     refclocks_ = std::make_unique<refclock::DeviceDrivers>(*fd_watcher_, [this] { return clock_->now(); });
@@ -693,8 +690,8 @@ void Daemon::visit_mru(const std::function<bool(const control::MruRow&)>& visit)
 
 std::vector<control::InterfaceStats> Daemon::interfaces() const {
     std::vector<control::InterfaceStats> out;
-    auto up = static_cast<std::uint64_t>(monotonic_s() - start_monotonic_s_);
-    for (const auto& s : sockets_) {
+    const double now = monotonic_s();
+    for (const auto& s : interfaces_->sockets()) {
         control::InterfaceStats i;
         i.name = s->plan.name;
         i.address = s->socket.local();
@@ -702,7 +699,7 @@ std::vector<control::InterfaceStats> Daemon::interfaces() const {
         i.received = s->socket.counters().received;
         i.sent = s->socket.counters().sent;
         i.send_failed = s->socket.counters().send_failed;
-        i.uptime_s = up;
+        i.uptime_s = static_cast<std::uint64_t>(std::max(0.0, now - s->opened_at_s));
         out.push_back(i);
     }
     return out;
@@ -715,7 +712,12 @@ std::vector<control::RestrictionRow> Daemon::restrictions() const {
 control::IoStats Daemon::io_stats() const {
     control::IoStats io;
     io.since_reset_s = static_cast<std::uint64_t>(monotonic_s() - start_monotonic_s_);
-    for (const auto& s : sockets_) {
+    const auto& gone = interfaces_->closed_totals();
+    io.received += gone.received;
+    io.sent += gone.sent;
+    io.send_failed += gone.send_failed;
+    io.ignored += interfaces_->closed_ignored();
+    for (const auto& s : interfaces_->sockets()) {
         io.received += s->socket.counters().received;
         io.sent += s->socket.counters().sent;
         io.send_failed += s->socket.counters().send_failed;

@@ -41,12 +41,12 @@ ntp::io::IpAddress from_config(const ntp::config::IpAddress& c) {
     return a;
 }
 
-// Does `rule` apply to this socket? `all`, `ipv4`, `ipv6`, names and
-// addresses cover real addresses; the wildcard sockets are addressed by the
-// `wildcard` keyword alone.
+// Does `rule` apply to this socket? `ipv4`, `ipv6`, names and addresses
+// cover real addresses, `all` those that are not loopback (as in classic);
+// the wildcard sockets are addressed by the `wildcard` keyword alone.
 bool rule_matches(const InterfaceRule& rule, const PlannedSocket& s) {
     switch (rule.match) {
-    case InterfaceMatch::all: return !s.wildcard;
+    case InterfaceMatch::all: return !s.wildcard && !s.loopback;
     case InterfaceMatch::ipv4: return !s.wildcard && s.endpoint.addr.is_v4();
     case InterfaceMatch::ipv6: return !s.wildcard && s.endpoint.addr.is_v6();
     case InterfaceMatch::wildcard: return s.wildcard;
@@ -116,6 +116,7 @@ std::vector<PlannedSocket> plan_sockets(const std::vector<LocalAddress>& address
         s.name = a.interface;
         s.endpoint = Endpoint{a.address, options.port, a.scope_id};
         s.role = SocketRole::listen;
+        s.loopback = a.loopback;
         candidates.push_back(s);
     }
 
@@ -130,7 +131,10 @@ std::vector<PlannedSocket> plan_sockets(const std::vector<LocalAddress>& address
             if (rule_matches(rule, s)) action = rule.action;  // the last match wins
         }
         if (!action) {
-            plan.push_back(s);
+            // No rule said anything: wildcards drop (their role already),
+            // loopback listens; other addresses listen only when there are
+            // no rules at all (classic's implicit ignore).
+            if (s.wildcard || s.loopback || rules.empty()) plan.push_back(s);
             continue;
         }
         switch (*action) {

@@ -8,6 +8,8 @@
 //     127.0.0.1:123") unless a rule says otherwise;
 //   * `interface listen|ignore|drop all|ipv4|ipv6|wildcard|NAME|ADDR[/LEN]`
 //     rules are evaluated for each address, the last matching rule wins;
+//     `all` leaves loopback out; with any rule, an address no rule matches
+//     is ignored unless it is loopback (listened on) or a wildcard (dropped);
 //   * `-I name|address` (repeatable) listens on those only (the rest is
 //     ignored); `-L` skips alias interfaces ("eth0:1"); rules together with
 //     -I/-L are refused at start-up (the caller reports it, exit 1).
@@ -43,6 +45,7 @@ struct PlannedSocket {
     ntp::io::Endpoint endpoint;   // port 123 (or the configured port)
     SocketRole role = SocketRole::listen;
     bool wildcard = false;
+    bool loopback = false;        // IFF_LOOPBACK: outside `all`, listened on by default
 };
 
 struct InterfaceOptions {

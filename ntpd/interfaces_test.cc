@@ -16,6 +16,7 @@ LocalAddress addr(const char* ifname, const char* ip, unsigned prefix = 8) {
     a.interface = ifname;
     a.address = *IpAddress::parse(ip);
     a.prefix_len = prefix;
+    a.loopback = std::string(ifname) == "lo";
     return a;
 }
 
@@ -89,7 +90,16 @@ TEST_CASE("address rules with and without prefix", "[interfaces]") {
         {});
     std::vector<std::string> names;
     for (const auto& s : plan) names.push_back(s.endpoint.addr.to_string());
-    CHECK(names == std::vector<std::string>{"::", "0.0.0.0", "192.0.2.5", "::1", "2001:db8::5"});
+    // ::1 matches no rule and is loopback: listened on; 2001:db8::5 matches
+    // none and is not: ignored, as classic ignores it.
+    CHECK(names == std::vector<std::string>{"::", "0.0.0.0", "192.0.2.5", "::1"});
+}
+
+TEST_CASE("`all` leaves loopback out, as classic's does", "[interfaces]") {
+    auto plan = ntpd::plan_sockets(host(), {rule(InterfaceAction::ignore, InterfaceMatch::all)}, {});
+    std::vector<std::string> names;
+    for (const auto& s : plan) names.push_back(s.endpoint.addr.to_string());
+    CHECK(names == std::vector<std::string>{"::", "0.0.0.0", "127.0.0.1", "::1"});
 }
 
 TEST_CASE("-I listens only on the named interfaces or addresses", "[interfaces]") {

@@ -128,9 +128,9 @@ UdpSocket UdpSocket::bind(const Endpoint& local, const Options& options) {
     return s;
 }
 
-void UdpSocket::finish_setup() {
-    int off = 0;
-    if (fd_) (void)setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEADDR, &off, sizeof off);
+void UdpSocket::set_reuse_addr(bool on) {
+    int v = on ? 1 : 0;
+    if (fd_) (void)setsockopt(fd_.get(), SOL_SOCKET, SO_REUSEADDR, &v, sizeof v);
 }
 
 std::size_t UdpSocket::receive(RecvBatch& batch, const std::function<timespec()>& clock_now) {

@@ -126,7 +126,10 @@ public:
 
     // Turns SO_REUSEADDR off once every socket is bound (classic ntpd does
     // the same, which is how ntpdate detects a running server).
-    void finish_setup();
+    void finish_setup() { set_reuse_addr(false); }
+    // SO_REUSEADDR on or off: on again while a socket is bound next to this
+    // one at runtime (interface tracking), then off.
+    void set_reuse_addr(bool on);
 
     int fd() const { return fd_.get(); }
     bool valid() const { return fd_.valid(); }

@@ -11,6 +11,7 @@
 #include <sys/capability.h>
 #endif
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -74,18 +75,44 @@ std::optional<RunAs> parse_run_as(const std::string& spec, std::string& error) {
     return r;
 }
 
+#ifdef HAVE_LIBCAP
+namespace {
+
+using CapPtr = std::unique_ptr<std::remove_pointer_t<cap_t>, int (*)(void*)>;
+
+// The capabilities asked for that this process holds now (tests start the
+// daemon without CAP_SYS_TIME: keeping it would fail, and less is safer).
+std::vector<cap_value_t> held_of_wanted(const DropOptions& options) {
+    std::vector<cap_value_t> wanted;
+    if (options.keep_sys_time) wanted.push_back(CAP_SYS_TIME);
+    if (options.keep_net_bind_service) wanted.push_back(CAP_NET_BIND_SERVICE);
+    CapPtr now(cap_get_proc(), cap_free);
+    std::vector<cap_value_t> held;
+    for (cap_value_t c : wanted) {
+        cap_flag_value_t v = CAP_CLEAR;
+        if (now && cap_get_flag(now.get(), c, CAP_PERMITTED, &v) == 0 && v == CAP_SET) held.push_back(c);
+    }
+    return held;
+}
+
+}  // namespace
+#endif
+
 std::string drop_privileges(const DropOptions& options) {
     if (options.jaildir) {
         if (chdir(options.jaildir->c_str()) != 0) return errno_text("Cannot chdir() to jail");
         if (chroot(options.jaildir->c_str()) != 0) return errno_text("Cannot chroot() to jail");
         if (chdir("/") != 0) return errno_text("Cannot chdir() to root after chroot()");
     }
+    const bool keep_any = options.keep_sys_time || options.keep_net_bind_service;
 #ifdef HAVE_LIBCAP
+    const std::vector<cap_value_t> keep = held_of_wanted(options);
+    auto kept = [&](cap_value_t c) { return std::find(keep.begin(), keep.end(), c) != keep.end(); };
     if (options.user || options.jaildir) {
         // The bounding set too, while we still may (CAP_SETPCAP): nothing
-        // exec'd later could gain more than CAP_SYS_TIME back.
+        // exec'd later could gain more than what is kept back.
         for (cap_value_t cap = 0; cap <= 63; ++cap) {
-            if (options.keep_sys_time && cap == CAP_SYS_TIME) continue;
+            if (kept(cap)) continue;
             if (prctl(PR_CAPBSET_READ, cap, 0L, 0L, 0L) != 1) continue;  // absent or gone
             if (prctl(PR_CAPBSET_DROP, cap, 0L, 0L, 0L) != 0) return errno_text("prctl(PR_CAPBSET_DROP)");
         }
@@ -93,8 +120,8 @@ std::string drop_privileges(const DropOptions& options) {
 #endif
     if (options.user) {
         const RunAs& r = *options.user;
-        // Keep the permitted set across setuid() so CAP_SYS_TIME survives.
-        if (options.keep_sys_time && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) != 0) {
+        // Keep the permitted set across setuid() so the kept capabilities survive.
+        if (keep_any && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) != 0) {
             return errno_text("prctl(PR_SET_KEEPCAPS)");
         }
         if (!r.user.empty()) {
@@ -104,28 +131,28 @@ std::string drop_privileges(const DropOptions& options) {
         }
         if (setgid(r.gid) != 0) return errno_text("Cannot setgid() to group");
         if (setuid(r.uid) != 0) return errno_text("Cannot setuid() to user");
-        if (options.keep_sys_time) (void)prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
+        if (keep_any) (void)prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
     }
 #ifdef HAVE_LIBCAP
     if (options.user || options.jaildir) {
-        std::unique_ptr<std::remove_pointer_t<cap_t>, int (*)(void*)> caps(cap_init(), cap_free);
+        CapPtr caps(cap_init(), cap_free);
         if (!caps) return errno_text("cap_init()");
-        if (options.keep_sys_time) {
-            cap_value_t keep[] = {CAP_SYS_TIME};
-            if (cap_set_flag(caps.get(), CAP_PERMITTED, 1, keep, CAP_SET) != 0 ||
-                cap_set_flag(caps.get(), CAP_EFFECTIVE, 1, keep, CAP_SET) != 0) {
+        if (!keep.empty()) {
+            const int n = static_cast<int>(keep.size());
+            if (cap_set_flag(caps.get(), CAP_PERMITTED, n, keep.data(), CAP_SET) != 0 ||
+                cap_set_flag(caps.get(), CAP_EFFECTIVE, n, keep.data(), CAP_SET) != 0) {
                 return errno_text("cap_set_flag()");
             }
         }
         if (cap_set_proc(caps.get()) != 0) {
-            // Without CAP_SYS_TIME to begin with (tests drop it), asking to
-            // keep it fails: keep nothing instead, which is only safer.
-            std::unique_ptr<std::remove_pointer_t<cap_t>, int (*)(void*)> none(cap_init(), cap_free);
+            // Keeping what we hold should not fail; keep nothing if it does,
+            // which is only safer.
+            CapPtr none(cap_init(), cap_free);
             if (!none || cap_set_proc(none.get()) != 0) return errno_text("cap_set_proc()");
         }
     }
 #else
-    (void)options.keep_sys_time;
+    (void)keep_any;
 #endif
     return {};
 }

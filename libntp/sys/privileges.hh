@@ -1,8 +1,9 @@
 #pragma once
 // Least privilege (`-u user[:group]`, `-i jaildir`): after the sockets are
-// bound, the daemon (or ntpdate -U) becomes an ordinary user that keeps exactly one capability,
-// CAP_SYS_TIME, to discipline the clock (and none at all with --no-adjust,
-// which never changes the clock).
+// bound, the daemon (or ntpdate -U) becomes an ordinary user that keeps only
+// CAP_SYS_TIME, to discipline the clock (none at all with --no-adjust, which
+// never changes the clock), plus CAP_NET_BIND_SERVICE when ntpd tracks
+// interfaces and so binds port 123 later.
 
 #include <sys/types.h>
 
@@ -26,6 +27,7 @@ struct DropOptions {
     std::optional<RunAs> user;          // -u
     std::optional<std::string> jaildir; // -i: chroot() there first
     bool keep_sys_time = true;          // false with --no-adjust
+    bool keep_net_bind_service = false; // ntpd binds port 123 on addresses that appear later
 };
 
 // chroot (if asked), switch group/user (if asked) and reduce the capability
