@@ -1,7 +1,7 @@
 #pragma once
 // ntpstat: what the classic C program (G. Richard Keech, 2001) prints for
 // one mode 6 READVAR reply, as pure functions so every line and exit code is
-// unit tested. See shared/spec/ntpdate.md section 7.
+// unit tested.
 //
 //   exit 0  synchronised        "synchronised to NTP server (ADDR) at stratum N "
 //   exit 1  not synchronised, or a value is missing

@@ -1,6 +1,6 @@
 #pragma once
-// Mode 6 control messages (RFC 9327; classic ntpd ntp_control.c behaviour as
-// documented in shared/spec/mode6.md): the 12-octet header, padding, MAC
+// Mode 6 control messages (RFC 9327 and the behaviour of classic ntpd's
+// ntp_control.c): the 12-octet header, padding, MAC
 // trailer detection, fragmentation of a response the way classic ntpd cuts it,
 // fragment reassembly for clients, and the system / peer / clock status words
 // with their classic texts.

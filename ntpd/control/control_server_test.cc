@@ -1,5 +1,5 @@
 // Control server tests: golden variable text against the classic capture
-// (shared/spec/samples/classic), request validation, errors, authentication,
+// (classic ntpd 4.2.8 recordings), request validation, errors, authentication,
 // ntpstat's 576-octet request, MRU list protocol, ifstats/reslist, and
 // garbage input.
 

@@ -4,7 +4,7 @@
 // orphan mode, statistics, drift-file cadence, and the system variables the
 // responder and mode 6 read (system_state.hh).
 //
-// Pure in the DESIGN.md sense: no sockets, no libevent, no global state.
+// Pure: no sockets, no libevent, no global state.
 //   * Time comes in as a parameter: `now` is a reading of the daemon's Clock
 //     (realtime for KernelClock/NullClock, simulated for SimClock) taken by
 //     the caller. Internally the core keeps two timescales: the local clock

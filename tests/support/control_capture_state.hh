@@ -1,6 +1,6 @@
 #pragma once
-// A ControlState with the values of the classic capture (shared/spec/samples/
-// classic: ntpd 4.3.91 with `disable ntp`, association 11100 = chronyd at
+// A ControlState with the values of the classic capture (a recording of
+// classic ntpd 4.3.91 with `disable ntp`, association 11100 = chronyd at
 // 10.200.0.1, 11101 = the LOCAL driver), a toy authenticator and a harness
 // that sends requests to a ControlServer. Test-only.
 
