@@ -44,7 +44,7 @@ getent hosts timehost.example >/dev/null && fail "timehost.example resolves befo
 daemon_conf() {
     _listen=$1
     shift
-    printf '%s\n' "$@" "interface ignore wildcard" "interface ignore all" "interface listen $_listen"
+    printf '%s\n' "$@" "interface ignore wildcard" "interface ignore all" "interface ignore lo" "interface listen $_listen"
 }
 daemon_conf 127.0.0.2 "server 127.127.1.0" "fudge 127.127.1.0 stratum 10" >"$HARNESS_TMP/a.conf"
 daemon_conf 127.0.0.1 "server nosuch.example iburst minpoll 3 maxpoll 4" \

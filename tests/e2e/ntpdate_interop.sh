@@ -15,7 +15,7 @@ ntpdate_require
 CHRONYD=$(peers_chronyd) || skip "chronyd not available"
 NTPSEC_NTPD=$(peers_ntpsec_ntpd) || skip "NTPsec ntpd not available"
 
-# As in shared/spec/samples: chronyd upstream on 10.200.0.1 (NTPsec refuses
+# chronyd upstream on 10.200.0.1 (NTPsec refuses
 # 127.x server addresses other than 127.0.0.1), NTPsec on 127.0.0.1 and
 # 10.200.0.2 (its source address towards chronyd).
 ip addr add 10.200.0.1/24 dev lo || fail "cannot add 10.200.0.1"

@@ -14,6 +14,7 @@ server 127.127.1.0
 fudge 127.127.1.0 stratum 10
 interface ignore wildcard
 interface ignore all
+interface ignore lo
 interface listen 127.0.0.1
 CONF
 # B keeps the default maxdist (1.5 s): A's root distance must come down
@@ -22,6 +23,7 @@ cat >"$HARNESS_TMP/b.conf" <<CONF
 server 127.0.0.1 iburst minpoll 3 maxpoll 4
 interface ignore wildcard
 interface ignore all
+interface ignore lo
 interface listen 127.0.0.2
 CONF
 start_bg a_pid "$HARNESS_TMP/a.log" "$NTPD" -n --no-adjust -c "$HARNESS_TMP/a.conf"

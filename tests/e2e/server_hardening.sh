@@ -30,6 +30,7 @@ fudge 127.127.1.0 stratum 10
 enable mode7
 interface ignore wildcard
 interface ignore all
+interface ignore lo
 interface listen 127.0.0.1
 CONF
 start_bg a_pid "$HARNESS_TMP/a.log" "$NTPD" -n --no-adjust -c "$HARNESS_TMP/a.conf"
@@ -82,6 +83,7 @@ for n in 2 3; do
 server 127.0.0.1 iburst minpoll 3 maxpoll 4
 interface ignore wildcard
 interface ignore all
+interface ignore lo
 interface listen 127.0.0.$n
 CONF
 done
