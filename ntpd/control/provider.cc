@@ -42,7 +42,7 @@ control::PeerVariables peer_variables(const PeerEntry& e, double steady_now_s) {
     v.assoc_id = p.assoc_id();
     v.status = p.status_word();
     v.source = c.address;
-    v.hostname = c.hostname;
+    if (!c.is_refclock()) v.hostname = c.hostname;  // classic sends srchost only for names it resolved
     v.refclock = c.is_refclock();
     v.leap = h.leap;
     v.stratum = c.is_refclock() ? c.fudge_stratum : (h.stratum == 0 ? 16 : h.stratum);
