@@ -504,13 +504,17 @@ TEST_CASE("enable and disable") {
     CHECK(r.diagnostics.empty());
     const SystemFlags& f = r.config.flags;
     CHECK(f.monitor == false);
-    CHECK(f.ntp == true);  // last one wins
+    CHECK(f.ntp == false);  // every enable first, then every disable (classic)
     CHECK(f.kernel == false);
     CHECK(f.stats == false);
     CHECK(f.auth == false);
     CHECK(f.calibrate == false);
     CHECK(f.unpeer_digest_early == false);
     CHECK_FALSE(f.mode7);
+    auto order = parse("enable stats\ndisable monitor\nenable monitor calibrate\n");
+    CHECK(order.config.flags.monitor == false);
+    CHECK(order.config.flags.calibrate == true);
+    CHECK(order.config.flags.stats == true);
     auto m7 = parse("enable mode7 bclient\n");
     CHECK(m7.warnings == 2);
     CHECK(rejected("disable foo") == "t.conf:1:9: error: unknown flag 'foo' for 'disable'");

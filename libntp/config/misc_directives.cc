@@ -362,20 +362,25 @@ bool parse_enable_disable(LineParser& p, ParseState& s) {
     const bool on = p.directive().text == "enable";
     if (p.at_end()) return p.fail_at_end("'" + p.directive().text + "' needs at least one flag");
     SystemFlags f = s.config.flags;
+    // Classic applies every `enable` of a configuration before every
+    // `disable`, wherever they stand: a flag disabled anywhere stays off.
+    auto set = [on](std::optional<bool>& flag) {
+        if (!on || flag != false) flag = on;
+    };
     while (!p.at_end()) {
         const Token& t = p.take();
         const std::string& n = t.text;
-        if (n == "auth") f.auth = on;
-        else if (n == "bclient") f.bclient = on;
-        else if (n == "calibrate") f.calibrate = on;
-        else if (n == "kernel") f.kernel = on;
-        else if (n == "mode7") f.mode7 = on;
-        else if (n == "monitor") f.monitor = on;
-        else if (n == "ntp") f.ntp = on;
-        else if (n == "stats") f.stats = on;
-        else if (n == "unpeer_crypto_early") f.unpeer_crypto_early = on;
-        else if (n == "unpeer_crypto_nak_early") f.unpeer_crypto_nak_early = on;
-        else if (n == "unpeer_digest_early") f.unpeer_digest_early = on;
+        if (n == "auth") set(f.auth);
+        else if (n == "bclient") set(f.bclient);
+        else if (n == "calibrate") set(f.calibrate);
+        else if (n == "kernel") set(f.kernel);
+        else if (n == "mode7") set(f.mode7);
+        else if (n == "monitor") set(f.monitor);
+        else if (n == "ntp") set(f.ntp);
+        else if (n == "stats") set(f.stats);
+        else if (n == "unpeer_crypto_early") set(f.unpeer_crypto_early);
+        else if (n == "unpeer_crypto_nak_early") set(f.unpeer_crypto_nak_early);
+        else if (n == "unpeer_digest_early") set(f.unpeer_digest_early);
         else return p.fail(t, "unknown flag '" + n + "' for '" + p.directive().text + "'");
         if (on && (n == "mode7" || n == "bclient")) {
             p.warn(t, n + " is not supported, the flag has no effect");
