@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -97,14 +98,23 @@ std::optional<std::string> read_from_tty(const std::string& prompt, bool echo) {
     return line;
 }
 
+// argv[0], for the messages classic prefixes with it.
+const char* program_name = "ntpq";
+
 // Classic openhost(), through libntp's client.
 std::optional<ntpq::OpenedHost> open_host(const ntpq::HostSpec& spec, std::string& error) {
     auto c = ntp::client::connect_udp(spec.name, 123, spec.family);
     if (!c) {
-        // Name errors print bare (gai_strerror); socket errors with the program name.
+        // Name errors print bare (gai_strerror) and the next host is tried;
+        // a socket or connect error ends ntpq with status 1, as classic's does.
         const auto& m = c.status().message();
-        error = c.status().code() == -1 ? m : "ntpq: " + m;
-        return std::nullopt;
+        if (c.status().code() == -1) {
+            error = m;
+            return std::nullopt;
+        }
+        std::cout.flush();
+        std::cerr << program_name << ": " << m << "\n";
+        std::exit(1);
     }
     ntpq::OpenedHost out;
     out.channel = std::move(c->channel);
@@ -118,6 +128,7 @@ std::optional<ntpq::OpenedHost> open_host(const ntpq::HostSpec& spec, std::strin
 
 int main(int argc, char** argv) {
     const char* prog = argv[0];
+    program_name = prog;
     std::vector<std::string> commands;
     ntpq::SessionSettings settings;
     settings.program = prog;
