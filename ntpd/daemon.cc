@@ -276,7 +276,7 @@ int Daemon::run(const std::vector<std::string>& argv) {
     }
 
     if (!options_.stays_in_foreground()) {
-        background_.emplace(Background::detach());
+        background_.emplace(Background::detach(options_.wait_sync_s.value_or(0)));
         if (background_->failed()) {
             log_.error(Subsystem::general, std::string("fork: ") + std::strerror(errno));
             return 1;
@@ -653,6 +653,8 @@ void Daemon::on_signal(int signo) {
 }
 
 bool Daemon::check_core_exit() {
+    if (background_ && background_->awaiting_sync() && core_->system_state().synchronised())
+        background_->report_synchronised();
     const auto& req = core_->exit_request();
     if (!req || stopping_) return stopping_;
     if (!req->stdout_text.empty()) {

@@ -1,5 +1,7 @@
 // ntpd: parse the command line, then hand over. Kept thin on purpose: the
 // work lives in ntpd/options, ntpd/configtest and libntp.
+#include "config.h"
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,8 +14,14 @@
 int main(int argc, char** argv) {
     const ntpd::OptionsResult parsed = ntpd::parse_options(argc, argv);
     if (!parsed.ok) {
-        std::cerr << parsed.error << "\nTry 'ntpd --help' for more information.\n";
-        return 2;
+        // Classic's usage block, with the program name as it was called.
+        std::string text = parsed.error;
+        if (text.rfind("ntpd: ", 0) == 0) text = argv[0] + text.substr(4);
+        std::cerr << text << "\nntpd - NTP daemon program - Ver. " PACKAGE_VERSION "\n"
+                  << "Usage:  ntpd [ -<flag> [<val>] | --<name>[{=| }<val>] ]... \\\n"
+                  << "\t\t[ <server1> ... <serverN> ]\n"
+                  << "Try 'ntpd --help' for more information.\n";
+        return 1;  // classic's usage status
     }
     const ntpd::Options& options = parsed.options;
     if (options.help || options.more_help) {

@@ -73,7 +73,7 @@ constexpr Spec specs[] = {
     {0, "hwclock", Arg::optional, Id::hwclock, "SECONDS", "Write the time to the RTC once synchronised (default every 660 s)"},
     {0, "source-port", Arg::required, Id::source_port, "123|random", "Poll servers from port 123 (default: a random port per server)"},
     {0, "seccomp", Arg::none, Id::seccomp, nullptr, "Restrict the daemon to the system calls it needs (see ntpd(8))"},
-    {0, "version", Arg::none, Id::version, nullptr, "Output version information and exit"},
+    {0, "version", Arg::optional, Id::version, "v|c|n", "Output version information and exit"},
     {'?', "help", Arg::none, Id::help, nullptr, "Display this help and exit"},
     {'!', "more-help", Arg::none, Id::more_help, nullptr, "Display extended usage information and exit"},
 };
@@ -235,10 +235,24 @@ OptionsResult failure(std::string message) {
     return r;
 }
 
+// Classic's (autoopts) wordings, which scripts and log readers know.
+std::string needs_argument(const Spec& s) {
+    return std::string("The '") + s.long_name + "' option requires an argument.";
+}
+
+OptionsResult conflict(const char* a, const char* b) {
+    OptionsResult r;
+    r.error = std::string("ntpd error:  the '") + a + "' and '" + b + "' options conflict";
+    return r;
+}
+
 }  // namespace
 
 bool Options::stays_in_foreground() const {
-    return nofork || quit || debug_level > 0 || saveconfigquit.has_value() || configtest;
+    if (saveconfigquit.has_value() || configtest) return true;
+    // Classic: -w needs the parent process, so it forks even with -n or -d.
+    if (wait_sync_s.value_or(0) > 0) return false;
+    return nofork || quit || debug_level > 0;
 }
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
@@ -262,13 +276,13 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
             bool ambiguous = false;
             const Spec* s = find_long(name, ambiguous);
             if (ambiguous) return failure("option '--" + name + "' is ambiguous");
-            if (!s) return failure("unknown option '--" + name + "'");
+            if (!s) return failure("illegal option -- " + name);
             std::optional<std::string> value;
             if (eq != std::string::npos) {
                 if (s->arg == Arg::none) return failure("option '--" + std::string(s->long_name) + "' takes no argument");
                 value = arg.substr(eq + 1);
             } else if (s->arg == Arg::required) {
-                if (i + 1 >= args.size()) return failure("option '--" + std::string(s->long_name) + "' needs an argument");
+                if (i + 1 >= args.size()) return failure(needs_argument(*s));
                 value = args[++i];
             }
             auto err = parser.apply(*s, value);
@@ -278,7 +292,7 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
         // Short options, possibly grouped: -gnx, -cFILE, -c FILE.
         for (std::size_t k = 1; k < arg.size(); ++k) {
             const Spec* s = find_short(arg[k]);
-            if (!s) return failure(std::string("unknown option -- ") + arg[k]);
+            if (!s) return failure(std::string("illegal option -- ") + arg[k]);
             std::optional<std::string> value;
             if (s->arg == Arg::required) {
                 if (k + 1 < arg.size()) {
@@ -286,7 +300,7 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
                 } else if (i + 1 < args.size()) {
                     value = args[++i];
                 } else {
-                    return failure(std::string("option -") + arg[k] + " needs an argument");
+                    return failure(needs_argument(*s));
                 }
                 k = arg.size();
             }
@@ -294,9 +308,8 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
             if (!err.empty()) return failure(err);
         }
     }
-    if (result.options.ipv4_only && result.options.ipv6_only) {
-        return failure("-4 and -6 cannot be used together");
-    }
+    if (result.options.ipv4_only && result.options.ipv6_only) return conflict("ipv4", "ipv6");
+    if (result.options.nofork && result.options.wait_sync_s) return conflict("nofork", "wait-sync");
     if (result.options.configtest && result.options.saveconfigquit) {
         return failure("--configtest and --saveconfigquit cannot be used together");
     }

@@ -76,7 +76,7 @@ struct Options {
 struct OptionsResult {
     bool ok = false;
     Options options;
-    std::string error;  // "ntpd: ..." usage message when !ok (main exits 2)
+    std::string error;  // "ntpd: ..." usage message when !ok (main exits 1)
 };
 
 // argv[0] is skipped. Also honours nothing from the environment (classic

@@ -103,7 +103,7 @@ TEST_CASE("long forms with = and with a separate value") {
                     "--pidfile", "/var/run/ntpd.pid", "--set-debug-level=2", "--debug-level",
                     "--var", "a=b", "--dvar=c=d", "--saveconfigquit", "/out", "--trustedkey=9",
                     "--ipv4", "--jaildir=/j", "--interface=lo", "--keyfile=/k", "--logfile=/l",
-                    "--novirtualips", "--nofork", "--nice", "--priority=1", "--quit",
+                    "--novirtualips", "--nice", "--priority=1", "--quit",
                     "--propagationdelay=0.1", "--statsdir=/s", "--updateinterval=0",
                     "--wait-sync=5", "--slew", "--authnoreq", "--bcastsync", "--mdns",
                     "--modifymmtimer", "--force-step-once"});
@@ -156,7 +156,7 @@ TEST_CASE("extensions: --source-port=123|random, --seccomp") {
     CHECK(ok({"--source-port", "123"}).source_port_123);
     CHECK_FALSE(ok({"--source-port=123", "--source-port=random"}).source_port_123);
     CHECK(error_of({"--source-port=124"}) == "ntpd: --source-port takes 123 or random, not '124'");
-    CHECK(error_of({"--source-port"}) == "ntpd: option '--source-port' needs an argument");
+    CHECK(error_of({"--source-port"}) == "ntpd: The 'source-port' option requires an argument.");
     CHECK_FALSE(ok({}).seccomp);
     CHECK(ok({"--seccomp"}).seccomp);
     // Prefixes shared with classic options keep meaning the classic ones.
@@ -172,6 +172,7 @@ TEST_CASE("help and version") {
     CHECK(ok({"-?"}).help);
     CHECK(ok({"-!"}).more_help);
     CHECK(ok({"--version"}).version);
+    CHECK(ok({"--version=c"}).version);  // classic's v|c|n argument
     const std::string usage = ntpd::usage_text();
     for (const char* word : {"--configfile", "--panicgate", "--saveconfigquit", "--configtest",
                              "--no-adjust", "--hwclock[=SECONDS]", "-u, --user=USER[:GROUP]"}) {
@@ -179,6 +180,13 @@ TEST_CASE("help and version") {
         CHECK(usage.find(word) != std::string::npos);
     }
     CHECK(ntpd::version_text().rfind("ntpd ", 0) == 0);
+}
+
+TEST_CASE("-w makes the daemon fork even with -d, as classic's") {
+    CHECK_FALSE(ok({"-d", "--wait-sync=1"}).stays_in_foreground());
+    CHECK_FALSE(ok({"-q", "-w", "30"}).stays_in_foreground());
+    CHECK(ok({"-d", "-w", "0"}).stays_in_foreground());
+    CHECK(ok({"--configtest", "-w", "30"}).stays_in_foreground());
 }
 
 TEST_CASE("unique prefixes of long options are accepted, ambiguous ones are not") {
@@ -190,12 +198,13 @@ TEST_CASE("unique prefixes of long options are accepted, ambiguous ones are not"
 }
 
 TEST_CASE("usage errors") {
-    CHECK(error_of({"-z"}) == "ntpd: unknown option -- z");
-    CHECK(error_of({"--bogus"}) == "ntpd: unknown option '--bogus'");
-    CHECK(error_of({"-c"}) == "ntpd: option -c needs an argument");
-    CHECK(error_of({"--configfile"}) == "ntpd: option '--configfile' needs an argument");
+    CHECK(error_of({"-z"}) == "ntpd: illegal option -- z");
+    CHECK(error_of({"--bogus"}) == "ntpd: illegal option -- bogus");
+    CHECK(error_of({"-c"}) == "ntpd: The 'configfile' option requires an argument.");
+    CHECK(error_of({"--configfile"}) == "ntpd: The 'configfile' option requires an argument.");
     CHECK(error_of({"--nofork=1"}) == "ntpd: option '--nofork' takes no argument");
-    CHECK(error_of({"-4", "-6"}) == "ntpd: -4 and -6 cannot be used together");
+    CHECK(error_of({"-4", "-6"}) == "ntpd error:  the 'ipv4' and 'ipv6' options conflict");
+    CHECK(error_of({"-n", "-w", "0"}) == "ntpd error:  the 'nofork' and 'wait-sync' options conflict");
     CHECK(error_of({"-P", "x"}) == "ntpd: invalid number 'x' for -P");
     CHECK(error_of({"-t", "0"}) == "ntpd: value 0 for -t is out of range [1-65535]");
     CHECK(error_of({"-r", "-1"}) == "ntpd: invalid delay '-1' for -r");
