@@ -339,6 +339,10 @@ bool Daemon::load_configuration() {
             auto text = ntp::config::format_diagnostic(d);
             if (d.severity == ntp::config::DiagnosticSeverity::error) {
                 log_.error(Subsystem::config, text);
+                // Classic's wording too, which log watchers look for.
+                log_.error(Subsystem::config, "syntax error in " + d.where.file + " line " +
+                                                  std::to_string(d.where.line) + ", column " +
+                                                  std::to_string(d.where.column));
             } else {
                 log_.warning(Subsystem::config, text);
             }

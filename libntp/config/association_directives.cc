@@ -188,7 +188,9 @@ bool parse_association(LineParser& p, ParseState& s) {
         const Token& opt = p.take();
         const int r = association_option(p, opt, a);
         if (r < 0) return false;
-        if (r == 0) return p.unknown_option(opt);
+        // An unknown word is reported and skipped; the association keeps its
+        // valid options (classic keeps the server too, after a syntax error).
+        if (r == 0) p.unknown_option(opt);
     }
     settle_polls(p, directive, a);
 

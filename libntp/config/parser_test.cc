@@ -11,12 +11,12 @@ using ntp::config::test::parse;
 
 TEST_CASE("a bad line gives one error, is dropped whole, and parsing goes on") {
     auto r = parse(
-        "server 192.0.2.1 iburst fast\n"
+        "server 192.0.2.1 iburst minpoll x\n"
         "server 192.0.2.2 iburst\n"
         "foo 1\n"
         "driftfile /var/lib/ntp/drift\n");
     CHECK(messages(r) == std::vector<std::string>{
-                             "t.conf:1:25: error: unknown option 'fast' for 'server'",
+                             "t.conf:1:33: error: 'minpoll' needs an integer, not 'x'",
                              "t.conf:3:1: error: unknown directive 'foo'"});
     CHECK(r.errors == 2);
     REQUIRE(r.config.associations.size() == 1);
@@ -24,8 +24,17 @@ TEST_CASE("a bad line gives one error, is dropped whole, and parsing goes on") {
     CHECK(r.config.driftfile == "/var/lib/ntp/drift");
 }
 
+TEST_CASE("an unknown association option is an error, the association stays with the rest") {
+    auto r = parse("server 192.0.2.1 iburst fast minpoll 4\n");
+    CHECK(messages(r) == std::vector<std::string>{"t.conf:1:25: error: unknown option 'fast' for 'server'"});
+    CHECK(r.errors == 1);
+    REQUIRE(r.config.associations.size() == 1);
+    CHECK(r.config.associations[0].iburst);
+    CHECK(r.config.associations[0].minpoll_log2 == 4);
+}
+
 TEST_CASE("warnings on a line that is then rejected are not reported") {
-    auto r = parse("server 192.0.2.1 minpoll 1 bogus\n");
+    auto r = parse("server 192.0.2.1 minpoll 1 maxpoll x\n");
     REQUIRE(r.diagnostics.size() == 1);
     CHECK(r.errors == 1);
     CHECK(r.warnings == 0);
