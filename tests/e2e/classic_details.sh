@@ -6,6 +6,7 @@
 #   * the stock ntpq -pn shows our LOCAL row as 127.127.1.0 (no srchost)
 #   * `disable monitor` then `enable monitor`: every enable first, then every
 #     disable, so monitoring is off in both (no MRU entries)
+#   * pstats, authinfo, iostats: the same lines as classic's
 #   * ntpq towards an unreachable network: the same message, exit status 1
 #   * usage errors: classic's lines and exit status 1; --version=c accepted
 #   * -w/--wait-sync: -n conflicts; a daemon that never synchronises makes
@@ -51,6 +52,17 @@ for who in 127.0.0.1 127.0.0.2; do
         fail "$who: monitoring is on after 'disable monitor' + 'enable monitor'"
     }
 done
+
+# The counters classic shows for a LOCAL association and the whole daemon:
+# the same lines, labels and layout (numbers masked).
+for who in 127.0.0.1 127.0.0.2; do
+    "$CLASSIC_NTPQ" -n -c "pstats &1" -c authinfo -c iostats "$who" 2>&1 |
+        sed -e '/^associd=/d' -e 's/[0-9a-f]*[0-9][0-9a-f]*/N/g' >"$HARNESS_TMP/counters.$who"
+done
+cmp -s "$HARNESS_TMP/counters.127.0.0.2" "$HARNESS_TMP/counters.127.0.0.1" || {
+    diff "$HARNESS_TMP/counters.127.0.0.2" "$HARNESS_TMP/counters.127.0.0.1" >&2
+    fail "pstats/authinfo/iostats differ from classic's"
+}
 
 # Unreachable network: same message under the same name, same status.
 mkdir "$HARNESS_TMP/o" "$HARNESS_TMP/c" &&
