@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "libntp/clock/null_clock.hh"
 #include "libntp/io/unique_fd.hh"
 #include "libntp/wire/ntp_time.hh"
+#include "ntpq/presets.hh"
 #include "ntpq/session.hh"
 
 namespace {
@@ -55,9 +57,19 @@ void usage(std::ostream& out, const char* prog) {
            "   -w no  wide           Display the full 'remote' value\n"
            "      opt version        output version information and exit\n"
            "   -? no  help           display extended usage information and exit\n"
+           "   -! no  more-help      extended usage information passed thru pager\n"
+           "   -> opt save-opts      save the option state to a config file\n"
+           "   -< Str load-opts      load options from a config file\n"
+           "                                - disabled as '--no-load-opts'\n"
+           "                                - may appear multiple times\n"
            "\n"
            "Options are specified by doubled hyphens and their name or by a single\n"
-           "hyphen and the flag character.\n";
+           "hyphen and the flag character.\n"
+           "\n"
+           "The following option preset mechanisms are supported:\n"
+           " - reading file $HOME/.ntprc\n"
+           " - reading file ./.ntprc\n"
+           " - examining environment variables named NTPQ_*\n";
 }
 
 volatile std::sig_atomic_t interrupted = 0;
@@ -126,8 +138,8 @@ std::optional<ntpq::OpenedHost> open_host(const ntpq::HostSpec& spec, std::strin
 
 }  // namespace
 
-int main(int argc, char** argv) {
-    const char* prog = argv[0];
+int main(int real_argc, char** real_argv) {
+    const char* prog = real_argv[0];
     program_name = prog;
     std::vector<std::string> commands;
     ntpq::SessionSettings settings;
@@ -137,7 +149,7 @@ int main(int argc, char** argv) {
     bool force_interactive = false;
     int family = 0;
 
-    enum { opt_old_rv = 256, opt_version, opt_help };
+    enum { opt_old_rv = 256, opt_version, opt_help, opt_no_load_opts };
     static const option long_options[] = {
         {"ipv4", no_argument, nullptr, '4'},
         {"ipv6", no_argument, nullptr, '6'},
@@ -151,13 +163,32 @@ int main(int argc, char** argv) {
         {"wide", no_argument, nullptr, 'w'},
         {"version", optional_argument, nullptr, opt_version},
         {"help", no_argument, nullptr, opt_help},
+        {"more-help", no_argument, nullptr, '!'},
+        {"save-opts", optional_argument, nullptr, '>'},
+        {"load-opts", required_argument, nullptr, '<'},
+        {"no-load-opts", no_argument, nullptr, opt_no_load_opts},
         {nullptr, 0, nullptr, 0},
     };
+    // Presets (rc files, NTPQ_* variables) go in front of the command line.
+    ntpq::PresetArgs expanded = ntpq::with_presets(real_argc, real_argv, long_options);
+    if (!expanded.error.empty()) {
+        std::cerr << expanded.error << "\n";
+        return 1;
+    }
+    std::vector<char*> arg_pointers;
+    for (auto& a : expanded.args) arg_pointers.push_back(a.data());
+    arg_pointers.push_back(nullptr);
+    int argc = static_cast<int>(expanded.args.size());
+    char** argv = arg_pointers.data();
+    std::vector<std::pair<std::string, std::string>> used;  // for --save-opts
+    std::optional<std::string> save_path;
     opterr = 0;
     int c;
     // '+': stop at the first host so "-4"/"-6" between hosts apply to the
     // hosts after them, as in classic ntpq.
-    while ((c = getopt_long(argc, argv, "+46c:dD:inpw?", long_options, nullptr)) != -1) {
+    while ((c = getopt_long(argc, argv, "+46c:dD:inpw?!>::<:", long_options, nullptr)) != -1) {
+        for (const option* o = long_options; o->name != nullptr; ++o)
+            if (o->val == c) used.emplace_back(o->name, optarg != nullptr ? optarg : "");
         switch (c) {
         case '4': family = 4; break;
         case '6': family = 6; break;
@@ -173,8 +204,12 @@ int main(int argc, char** argv) {
             std::cout << version_text << "\n";
             return 0;
         case opt_help:
+        case '!':
             usage(std::cout, prog);
             return 0;
+        case '>': save_path = optarg != nullptr ? optarg : "./.ntprc"; break;
+        case '<':
+        case opt_no_load_opts: break;  // read by with_presets
         case '?':
             if (optopt == '?' || optopt == 0) {
                 if (optopt == '?') {
@@ -197,6 +232,15 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (commands.size() > 100) commands.resize(100);
+    if (save_path) {
+        std::string err = ntpq::save_options(*save_path, used, long_options,
+                                             "ntpq - standard NTP query program - Ver. " PACKAGE_VERSION);
+        if (!err.empty()) {
+            std::cerr << err << "\n";
+            return 1;
+        }
+        return 0;
+    }
 
     std::vector<ntpq::HostSpec> hosts;
     for (int i = optind; i < argc; ++i) {
