@@ -2,7 +2,9 @@
 // work lives in ntpd/options, ntpd/configtest and libntp.
 #include "config.h"
 
+#include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +14,13 @@
 #include "ntpd/options.hh"
 
 int main(int argc, char** argv) {
-    const ntpd::OptionsResult parsed = ntpd::parse_options(argc, argv);
+    auto getenv = [](const std::string& name) -> std::optional<std::string> {
+        const char* v = std::getenv(name.c_str());
+        if (v == nullptr) return std::nullopt;
+        return std::string(v);
+    };
+    const ntpd::OptionsResult parsed = ntpd::parse_options(
+        ntpd::with_environment_presets(std::vector<std::string>(argv, argv + argc), getenv));
     if (!parsed.ok) {
         // Classic's usage block, with the program name as it was called.
         std::string text = parsed.error;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libntp/config/line_parser.hh"
+#include "libntp/util/option_presets.hh"
 
 namespace ntpd {
 
@@ -321,6 +322,21 @@ OptionsResult parse_options(int argc, const char* const* argv) {
     std::vector<std::string> args;
     for (int i = 0; i < argc; ++i) args.emplace_back(argv[i] ? argv[i] : "");
     return parse_options(args);
+}
+
+std::vector<std::string> with_environment_presets(
+    const std::vector<std::string>& args,
+    const std::function<std::optional<std::string>(const std::string&)>& getenv) {
+    std::vector<ntp::util::PresetOption> presets;
+    for (const auto& s : specs) {
+        if (is_extension(s) || s.id == Id::help || s.id == Id::more_help || s.id == Id::version) continue;
+        presets.push_back({s.long_name, s.arg == Arg::required});
+    }
+    std::vector<std::string> out;
+    if (!args.empty()) out.push_back(args.front());
+    for (auto& a : ntp::util::presets_from_environment("ntpd", presets, getenv)) out.push_back(std::move(a));
+    if (!args.empty()) out.insert(out.end(), args.begin() + 1, args.end());
+    return out;
 }
 
 std::string usage_text() {

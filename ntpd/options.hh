@@ -11,6 +11,7 @@
 // Parsing is pure: no I/O, no exit(). main() prints and exits.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,10 +80,16 @@ struct OptionsResult {
     std::string error;  // "ntpd: ..." usage message when !ok (main exits 1)
 };
 
-// argv[0] is skipped. Also honours nothing from the environment (classic
-// autogen NTPD_* presets are not supported).
+// argv[0] is skipped.
 OptionsResult parse_options(const std::vector<std::string>& args);
 OptionsResult parse_options(int argc, const char* const* argv);
+
+// Classic's NTPD_* environment presets (NTPD_DRIFTFILE=/x, NTPD_NOFORK=1)
+// as --name[=value] arguments after argv[0], before the command line (which
+// wins). Our own extension options have no presets.
+std::vector<std::string> with_environment_presets(
+    const std::vector<std::string>& args,
+    const std::function<std::optional<std::string>(const std::string&)>& getenv);
 
 std::string usage_text();    // --help
 std::string version_text();  // --version, e.g. "ntpd ntp-suite 0.1.0 ..."

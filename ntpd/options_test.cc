@@ -189,6 +189,22 @@ TEST_CASE("-w makes the daemon fork even with -d, as classic's") {
     CHECK(ok({"--configtest", "-w", "30"}).stays_in_foreground());
 }
 
+TEST_CASE("NTPD_* environment presets come before the command line") {
+    auto env = [](const std::string& n) -> std::optional<std::string> {
+        if (n == "NTPD_DRIFTFILE") return std::string("/env.drift");
+        if (n == "NTPD_NOFORK") return std::string("1");
+        if (n == "NTPD_CONFIGTEST") return std::string("1");  // an extension: no preset
+        return std::nullopt;
+    };
+    auto args = ntpd::with_environment_presets({"ntpd", "--driftfile=/cli.drift"}, env);
+    CHECK(args == std::vector<std::string>{"ntpd", "--driftfile=/env.drift", "--nofork",
+                                           "--driftfile=/cli.drift"});
+    Options o = ok(args);
+    CHECK(o.driftfile == "/cli.drift");
+    CHECK(o.nofork);
+    CHECK_FALSE(o.configtest);
+}
+
 TEST_CASE("unique prefixes of long options are accepted, ambiguous ones are not") {
     CHECK(ok({"--config=/x"}).config_file == "/x");
     CHECK(ok({"--panic"}).panicgate);

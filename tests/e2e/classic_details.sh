@@ -6,6 +6,7 @@
 #   * the stock ntpq -pn shows our LOCAL row as 127.127.1.0 (no srchost)
 #   * `disable monitor` then `enable monitor`: every enable first, then every
 #     disable, so monitoring is off in both (no MRU entries)
+#   * NTPQ_* and $HOME/.ntprc presets work as with the stock ntpq
 #   * pstats, authinfo, iostats: the same lines as classic's
 #   * ntpq towards an unreachable network: the same message, exit status 1
 #   * usage errors: classic's lines and exit status 1; --version=c accepted
@@ -42,6 +43,14 @@ wait_until 20 ours_selected || {
 }
 "$CLASSIC_NTPQ" -p 127.0.0.1 | grep -q '^\*LOCAL(0) ' || fail "stock ntpq -p does not show *LOCAL(0)"
 "$CLASSIC_NTPQ" -pn 127.0.0.2 | grep -q '^.127\.127\.1\.0 ' || fail "classic's own LOCAL row differs"
+
+# Option presets: NTPQ_* variables and $HOME/.ntprc, as the stock ntpq.
+for q in "$NTPQ" "$CLASSIC_NTPQ"; do
+    NTPQ_NUMERIC=1 "$q" -p 127.0.0.1 | grep -q '^\*127\.127\.1\.0 ' || fail "$q: NTPQ_NUMERIC=1 not applied"
+    mkdir -p "$HARNESS_TMP/home" && printf '# rc\n[NTPQ]\nnumeric\n' >"$HARNESS_TMP/home/.ntprc"
+    (cd / && HOME="$HARNESS_TMP/home" "$q" -p 127.0.0.1) | grep -q '^\*127\.127\.1\.0 ' ||
+        fail "$q: numeric from \$HOME/.ntprc not applied"
+done
 
 # Monitoring: clients of both, then both MRU lists.
 "$NTPDATE" -q 127.0.0.1 127.0.0.2 >/dev/null 2>&1
