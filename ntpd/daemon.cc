@@ -260,6 +260,7 @@ int Daemon::run(const std::vector<std::string>& argv) {
     if (options_.logfile && !options_.logfile->empty()) {
         std::string err;
         if (log_.use_file(*options_.logfile, err)) opened_logfile_ = *options_.logfile;
+        else log_.error(Subsystem::general, "Cannot open log file " + *options_.logfile + ", " + err);
     }
     log_.notice(Subsystem::general,
                 std::string("ntpd ") + PACKAGE_VERSION + " (" + PACKAGE_NAME + "): Starting");

@@ -3,7 +3,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 namespace ntp::util {
@@ -31,7 +33,7 @@ void Log::use_syslog(int facility) {
 bool Log::use_file(const std::string& path, std::string& error) {
     std::FILE* f = std::fopen(path.c_str(), "a");
     if (f == nullptr) {
-        error = std::string("Cannot open logfile ") + path;
+        error = std::strerror(errno);
         return false;
     }
     file_.reset(f);

@@ -20,3 +20,10 @@ TEST_CASE("classic log prefix pads a one-digit day with a space") {
     CHECK(ntp::util::classic_log_prefix("ntpdate", 2182, 1772403943) ==
           " 1 Mar 22:25:43 ntpdate[2182]: ");
 }
+
+TEST_CASE("an unopenable log file reports the system error alone") {
+    ntp::util::Log log("ntpd");
+    std::string error;
+    CHECK_FALSE(log.use_file("/nonexistent-dir/ntp.log", error));
+    CHECK(error == "No such file or directory");
+}
