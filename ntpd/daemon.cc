@@ -31,6 +31,7 @@
 #include "libntp/util/log.hh"
 #include "libntp/wire/ntp_time.hh"
 #include "ntpd/association_sockets.hh"
+#include "ntpd/broadcast_sockets.hh"
 #include "ntpd/configtest.hh"
 #include "ntpd/core/core.hh"
 #include "ntpd/daemon_process.hh"
@@ -202,7 +203,9 @@ private:
 
     void drain(ServerSocket& s);
     void handle(ServerSocket& s, const ntp::io::Datagram& d);
-    void deliver_to_core(const ntp::io::Datagram& d, std::uint16_t via_assoc);
+    void deliver_to_core(const ntp::io::Datagram& d, std::uint16_t via_assoc, std::uint32_t restrict_flags = 0);
+    bool from_ourselves(const Endpoint& source) const;
+    void choose_broadcast_client();
     void on_tick();
     void on_signal(int signo);
     bool check_core_exit();
@@ -240,6 +243,9 @@ private:
     std::unique_ptr<RtcWriter> rtc_writer_;
     std::optional<int> hwclock_interval_s_;
     std::unique_ptr<AssociationSockets> assoc_sockets_;
+    std::unique_ptr<BroadcastSender> bcast_sender_;
+    bool bclient_ = false;                       // broadcastclient / multicastclient / enable bclient
+    std::vector<IpAddress> multicast_groups_;    // multicastclient
     std::unique_ptr<LoopFdWatcher> fd_watcher_;
     std::unique_ptr<refclock::DeviceDrivers> refclocks_;
     std::unique_ptr<Core> core_;
@@ -305,6 +311,7 @@ int Daemon::run(const std::vector<std::string>& argv) {
         return fail(1);
     }
     setup_server_side();
+    choose_broadcast_client();
     if (!open_sockets()) return fail(1);
     prepare_hwclock();
     if (!drop_privileges_if_asked()) return fail(1);
@@ -461,6 +468,8 @@ bool Daemon::open_sockets() {
     h.readable = [this](ServerSocket& s) { drain(s); };
     h.opened = [this](const ServerSocket& s) {
         if (!s.plan.wildcard) restrictions_.add_local_address(s.plan.endpoint.addr);
+        for (const auto& problem : join_groups(*interfaces_, s, multicast_groups_))
+            log_.error(Subsystem::io, problem);
     };
     h.closing = [this](const ServerSocket& s) {
         if (!s.plan.wildcard) restrictions_.remove_local_address(s.plan.endpoint.addr);
@@ -550,7 +559,9 @@ void Daemon::setup_core() {
 
     fd_watcher_ = std::make_unique<LoopFdWatcher>(*loop_);
     refclocks_ = std::make_unique<refclock::DeviceDrivers>(*fd_watcher_, [this] { return clock_->now(); });
-    CoreDeps deps{*clock_, *assoc_sockets_, *resolver_, random_, &log_, &keys_, &macs_,
+    bcast_sender_ = std::make_unique<BroadcastSender>(
+        *assoc_sockets_, *interfaces_, [this](const std::string& msg) { log_.error(Subsystem::io, msg); });
+    CoreDeps deps{*clock_, *bcast_sender_, *resolver_, random_, &log_, &keys_, &macs_,
                   rtc_writer_.get(), refclocks_.get()};
     core_ = std::make_unique<Core>(config_, co, deps);
     responder_->set_peer_lookup([this](const Endpoint& e) { return core_->is_configured_peer(e); });
@@ -573,8 +584,14 @@ void Daemon::drain(ServerSocket& s) {
 
 void Daemon::handle(ServerSocket& s, const ntp::io::Datagram& d) {
     if (s.plan.role == SocketRole::drop) {
-        ++s.ignored;
-        return;
+        // Broadcasts and multicasts arrive on the wildcard sockets only: a
+        // broadcast client takes mode 5 from them (through the responder's
+        // checks like everything else), and nothing is ever answered there.
+        const bool broadcast = bclient_ && s.plan.wildcard && !d.data.empty() && (d.data[0] & 7) == 5;
+        if (!broadcast || from_ourselves(d.source)) {
+            ++s.ignored;
+            return;
+        }
     }
     if (tx_batch_.full()) s.socket.send(tx_batch_);
     Request r;
@@ -596,12 +613,36 @@ void Daemon::handle(ServerSocket& s, const ntp::io::Datagram& d) {
         break;
     }
     case Action::core:
-        deliver_to_core(d, 0);
+        deliver_to_core(d, 0, o.restrict_flags);
         break;
     }
 }
 
-void Daemon::deliver_to_core(const ntp::io::Datagram& d, std::uint16_t via_assoc) {
+bool Daemon::from_ourselves(const Endpoint& source) const {
+    for (const auto& s : interfaces_->sockets())
+        if (!s->plan.wildcard && s->plan.endpoint.addr == source.addr) return true;
+    return false;
+}
+
+void Daemon::choose_broadcast_client() {
+    bclient_ = config_.broadcastclient || config_.multicastclient_given || config_.flags.bclient.value_or(false);
+    if (!config_.multicastclient_given) return;
+    for (const auto& h : config_.multicastclient) {
+        if (!h.numeric) {
+            log_.error(Subsystem::config, "multicastclient " + h.text + ": a group must be a numeric address");
+            continue;
+        }
+        IpAddress g = to_io_address(*h.numeric);
+        if (!g.is_multicast()) {
+            log_.error(Subsystem::config, "multicastclient " + h.text + ": not a multicast address");
+            continue;
+        }
+        multicast_groups_.push_back(g);
+    }
+    if (config_.multicastclient.empty()) multicast_groups_.push_back(broadcast::default_group_v4());
+}
+
+void Daemon::deliver_to_core(const ntp::io::Datagram& d, std::uint16_t via_assoc, std::uint32_t restrict_flags) {
     if (stopping_ || d.truncated) return;
     if (via_assoc != 0) {
         // Replies to our own polls still obey `restrict ... ignore/noserve`.
@@ -613,6 +654,7 @@ void Daemon::deliver_to_core(const ntp::io::Datagram& d, std::uint16_t via_assoc
     rx.bytes = d.data;
     rx.received_at = d.rx_time;
     rx.via_assoc = via_assoc;
+    rx.restrict_flags = restrict_flags;
     core_->on_packet(rx);
     check_core_exit();
 }
@@ -680,6 +722,12 @@ void Daemon::finish(int status) {
 control::SysStats Daemon::sys_stats() const {
     control::SysStats s;
     fill_sys_stats(responder_->counters(), s);
+    // Broadcasts the core refused count as classic's sys_restricted /
+    // sys_badauth / sys_declined do.
+    const auto& b = core_->broadcast_counters();
+    s.restricted += b.not_enabled;
+    s.bad_auth += b.bad_auth;
+    s.declined += b.declined;
     auto up = static_cast<std::uint64_t>(monotonic_s() - start_monotonic_s_);
     s.uptime_s = up;
     s.since_reset_s = up;

@@ -87,6 +87,10 @@ std::vector<LocalAddress> local_addresses() {
         a.prefix_len = prefix_of(i->ifa_netmask);
         a.up = (i->ifa_flags & IFF_UP) != 0;
         a.loopback = (i->ifa_flags & IFF_LOOPBACK) != 0;
+        if (fam == AF_INET && (i->ifa_flags & IFF_BROADCAST) != 0 && i->ifa_broadaddr != nullptr) {
+            if (auto b = Endpoint::from_sockaddr(i->ifa_broadaddr, sizeof(sockaddr_in)); b && !b->addr.is_unspecified())
+                a.broadcast = b->addr;
+        }
         out.push_back(a);
     }
     return out;
@@ -103,11 +107,11 @@ std::vector<PlannedSocket> plan_sockets(const std::vector<LocalAddress>& address
     };
     if (family_ok(Family::v6)) {
         candidates.push_back({"v6wildcard", Endpoint{IpAddress::any(Family::v6), options.port},
-                              SocketRole::drop, true});
+                              SocketRole::drop, true, false, std::nullopt});
     }
     if (family_ok(Family::v4)) {
         candidates.push_back({"v4wildcard", Endpoint{IpAddress::any(Family::v4), options.port},
-                              SocketRole::drop, true});
+                              SocketRole::drop, true, false, std::nullopt});
     }
     for (const auto& a : addresses) {
         if (!a.up || !family_ok(a.address.family)) continue;
@@ -117,6 +121,7 @@ std::vector<PlannedSocket> plan_sockets(const std::vector<LocalAddress>& address
         s.endpoint = Endpoint{a.address, options.port, a.scope_id};
         s.role = SocketRole::listen;
         s.loopback = a.loopback;
+        s.broadcast = a.broadcast;
         candidates.push_back(s);
     }
 

@@ -33,6 +33,7 @@ struct LocalAddress {
     std::uint32_t scope_id = 0;   // IPv6 link-local: interface index
     bool up = true;
     bool loopback = false;
+    std::optional<ntp::io::IpAddress> broadcast;  // IPv4 with IFF_BROADCAST: the subnet broadcast address
 };
 
 // The host's addresses in getifaddrs() order (IPv4 before IPv6 on Linux).
@@ -46,6 +47,7 @@ struct PlannedSocket {
     SocketRole role = SocketRole::listen;
     bool wildcard = false;
     bool loopback = false;        // IFF_LOOPBACK: outside `all`, listened on by default
+    std::optional<ntp::io::IpAddress> broadcast;  // of the address's subnet (`broadcast` sends from here)
 };
 
 struct InterfaceOptions {

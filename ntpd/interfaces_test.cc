@@ -142,3 +142,13 @@ TEST_CASE("the host's address list includes loopback", "[interfaces]") {
     for (const auto& a : list) has_lo |= a.address.to_string() == "127.0.0.1";
     CHECK(has_lo);
 }
+
+TEST_CASE("a socket keeps its address's broadcast address", "[interfaces]") {
+    auto h = host();
+    h[1].broadcast = *IpAddress::parse("192.0.2.255");
+    auto plan = ntpd::plan_sockets(h, {}, {});
+    REQUIRE(plan.size() == 7);
+    CHECK(plan[3].broadcast == IpAddress::parse("192.0.2.255"));
+    CHECK_FALSE(plan[2].broadcast);
+    CHECK_FALSE(plan[4].broadcast);
+}

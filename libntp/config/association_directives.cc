@@ -216,7 +216,7 @@ bool parse_association(LineParser& p, ParseState& s) {
         }
         warn_unsupported_driver(p, *addr, refclock->driver_type);
     }
-    if (a.kind == AssociationKind::broadcast || a.kind == AssociationKind::manycastclient) {
+    if (a.kind == AssociationKind::manycastclient) {
         p.warn(directive, "'" + directive.text + "' (broadcast/manycast mode) is not supported");
     }
     s.config.associations.push_back(std::move(a));

@@ -244,7 +244,7 @@ public:
         if (c.broadcastdelay_s) line("broadcastdelay " + num(*c.broadcastdelay_s));
         if (c.mdnstries) line("mdnstries " + std::to_string(*c.mdnstries));
         if (c.leapsmearinterval_s) line("leapsmearinterval " + std::to_string(*c.leapsmearinterval_s));
-        if (c.broadcastclient) line("broadcastclient");
+        if (c.broadcastclient) line(c.broadcastclient_novolley ? "broadcastclient novolley" : "broadcastclient");
         if (c.multicastclient_given) {
             std::string s = "multicastclient";
             for (const auto& h : c.multicastclient) s += " " + host(h);

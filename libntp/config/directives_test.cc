@@ -156,9 +156,7 @@ TEST_CASE("unsupported association kinds and drivers parse with warnings") {
     CHECK(r.errors == 0);
     CHECK(r.config.associations.size() == 6);
     CHECK(messages(r) == Msgs{
-        "t.conf:1:1: warning: 'broadcast' (broadcast/manycast mode) is not supported",
         "t.conf:2:21: warning: autokey is not supported; the association runs without authentication",
-        "t.conf:2:1: warning: 'broadcast' (broadcast/manycast mode) is not supported",
         "t.conf:3:26: warning: autokey is not supported; the association runs without authentication",
         "t.conf:3:1: warning: 'manycastclient' (broadcast/manycast mode) is not supported",
         "t.conf:4:8: warning: reference clock driver 4 (spectracom) is not supported; the association "
@@ -626,11 +624,24 @@ TEST_CASE("trap, ttl, dscp, broadcastdelay, mdnstries, nonvolatile, leapsmearint
     CHECK(smear.config.leapsmearinterval_s == 86400);
 }
 
+TEST_CASE("broadcastclient and multicastclient parse without a warning, novolley remembered") {
+    auto r = parse("broadcastclient\n");
+    CHECK(r.errors == 0);
+    CHECK(r.warnings == 0);
+    CHECK(r.config.broadcastclient);
+    CHECK(!r.config.broadcastclient_novolley);
+    auto n = parse("broadcastclient novolley\n");
+    CHECK(n.warnings == 0);
+    CHECK(n.config.broadcastclient_novolley);
+    CHECK(rejected("broadcastclient sometimes") != "");
+    auto m = parse("multicastclient\nmulticastclient 224.0.1.1 ff05::101\n");
+    CHECK(m.warnings == 0);
+    CHECK(m.config.multicastclient_given);
+    CHECK(m.config.multicastclient.size() == 2);
+}
+
 TEST_CASE("P2 directives parse with a 'not supported' warning") {
     auto r = parse(
-        "broadcastclient\n"
-        "multicastclient\n"
-        "multicastclient 224.0.1.1 ff05::101\n"
         "manycastserver 239.1.1.1\n"
         "crypto randfile /.rnd\n"
         "crypto\n"
@@ -642,14 +653,11 @@ TEST_CASE("P2 directives parse with a 'not supported' warning") {
         "unpeer 192.0.2.1\n"
         "reset sys io\n");
     CHECK(r.errors == 0);
-    CHECK(r.warnings == 13);
+    CHECK(r.warnings == 10);
     for (const auto& m : messages(r)) {
         INFO(m);
         CHECK((m.find("not supported") != std::string::npos || m.find("nothing to reset") != std::string::npos));
     }
-    CHECK(r.config.broadcastclient);
-    CHECK(r.config.multicastclient_given);
-    CHECK(r.config.multicastclient.size() == 2);
     CHECK(r.config.manycastserver.size() == 1);
     CHECK(r.config.unpeer == std::vector<std::string>{"192.0.2.1"});
     CHECK(rejected("reset everything") == "t.conf:1:7: error: unknown counter group 'everything' for 'reset'");

@@ -639,7 +639,6 @@ bool parse_multicastclient(LineParser& p, ParseState& s) {
     if (!parse_hosts(p, list)) return false;
     s.config.multicastclient.insert(s.config.multicastclient.end(), list.begin(), list.end());
     s.config.multicastclient_given = true;
-    p.warn(p.directive(), "multicastclient (multicast mode) is not supported");
     return true;
 }
 
@@ -652,10 +651,12 @@ bool parse_manycastserver(LineParser& p, ParseState& s) {
 
 bool parse_broadcastclient(LineParser& p, ParseState& s) {
     // 4.2.8 also knows "broadcastclient novolley".
-    if (!p.at_end() && p.peek()->text == "novolley") p.take();
+    if (!p.at_end() && p.peek()->text == "novolley") {
+        p.take();
+        s.config.broadcastclient_novolley = true;
+    }
     if (!p.expect_end()) return false;
     s.config.broadcastclient = true;
-    p.warn(p.directive(), "broadcastclient (broadcast mode) is not supported");
     return true;
 }
 

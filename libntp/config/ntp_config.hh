@@ -230,7 +230,7 @@ struct Tos {
 // `enable` / `disable`: nullopt = the default given in the comment.
 struct SystemFlags {
     std::optional<bool> auth;                     // enabled
-    std::optional<bool> bclient;                  // disabled (not supported)
+    std::optional<bool> bclient;                  // disabled (= broadcastclient)
     std::optional<bool> calibrate;                // disabled
     std::optional<bool> kernel;                   // enabled when ntp_adjtime works
     std::optional<bool> mode7;                    // disabled (we never answer mode 7)
@@ -373,8 +373,10 @@ struct NtpConfig {
     std::optional<int> mdnstries;             // default 5
     std::optional<int> leapsmearinterval_s;   // not supported (warning)
 
-    // Broadcast/multicast (not supported: stored with a warning).
+    // Broadcast/multicast clients (ntpd/broadcast); manycastserver is
+    // stored with a warning (not supported).
     bool broadcastclient = false;
+    bool broadcastclient_novolley = false;     // `broadcastclient novolley`
     std::vector<HostAddress> multicastclient;  // empty address list = 224.0.1.1
     bool multicastclient_given = false;
     std::vector<HostAddress> manycastserver;

@@ -164,6 +164,11 @@ Core::Core(const ntp::config::NtpConfig& config, const CoreOptions& options, Cor
     s.log_mask = ntp::config::logconfig_mask(config.logconfig);
 
     if (config.driftfile && !config.driftfile->empty()) s.driftfile = config.driftfile;
+    bcast_.ttl = config.ttl;
+    bcast_.client = config.broadcastclient || config.multicastclient_given || config.flags.bclient.value_or(false);
+    if (config.broadcastdelay_s && *config.broadcastdelay_s > 0) bcast_.delay_s = *config.broadcastdelay_s;
+    else if (config.broadcastclient_novolley) bcast_.delay_s = broadcast::default_delay_s;
+    bcast_.auth_required = config.flags.auth.value_or(true);
     if (config.drift_wander_threshold) s.wander_threshold_ppm = *config.drift_wander_threshold * 1e6;
 
     // The discipline: tinker overrides, -g/-G/-q/-x, enable/disable.
@@ -246,11 +251,11 @@ bool Core::unpeer(std::string_view target, const timespec& now) {
 }
 
 void Core::mobilize(const ntp::config::Association& a, double steady_s) {
-    if (a.kind == ntp::config::AssociationKind::broadcast ||
-        a.kind == ntp::config::AssociationKind::manycastclient) {
-        message(Severity::warning, "broadcast and manycast associations are not supported: " + a.address.text);
+    if (a.kind == ntp::config::AssociationKind::manycastclient) {
+        message(Severity::warning, "manycast associations are not supported: " + a.address.text);
         return;
     }
+    const bool bcast = a.kind == ntp::config::AssociationKind::broadcast;
     PeerConfig c;
     c.iburst = a.iburst || options_.quit_mode;
     c.volley_unanswered = options_.quit_mode;
@@ -272,7 +277,20 @@ void Core::mobilize(const ntp::config::Association& a, double steady_s) {
     ntp::io::ResolveFamily family = ntp::io::ResolveFamily::any;
     if (a.family == ntp::config::AddressFamily::ipv4 || options_.ipv4_only) family = ntp::io::ResolveFamily::v4;
     if (a.family == ntp::config::AddressFamily::ipv6 || options_.ipv6_only) family = ntp::io::ResolveFamily::v6;
-    c.kind = a.kind == ntp::config::AssociationKind::peer ? PeerKind::symmetric : PeerKind::server;
+    c.kind = a.kind == ntp::config::AssociationKind::peer ? PeerKind::symmetric
+             : bcast                                       ? PeerKind::broadcast
+                                                           : PeerKind::server;
+    if (bcast) {
+        // Sent at minpoll, always (classic); the TTL is an index into the ladder.
+        c.iburst = c.burst = false;
+        c.maxpoll_log2 = c.minpoll_log2;
+        const auto index = static_cast<std::size_t>(std::clamp(a.ttl, 0, 7));
+        c.ttl = index < bcast_.ttl.size() ? bcast_.ttl[index] : static_cast<int>(index * 32);
+        if (!a.address.numeric) {
+            message(Severity::error, "broadcast needs a numeric address: " + a.address.text);
+            return;
+        }
+    }
 
     if (a.kind == ntp::config::AssociationKind::pool) {
         peers_.add_pool(a.address.text, c, family, steady_s);
@@ -284,7 +302,7 @@ void Core::mobilize(const ntp::config::Association& a, double steady_s) {
         return;
     }
     const ntp::io::IpAddress addr = to_io(*a.address.numeric);
-    if (addr.is_multicast() || addr.is_unspecified() ||
+    if ((addr.is_multicast() && !bcast) || addr.is_unspecified() ||
         (family == ntp::io::ResolveFamily::v4 && !addr.is_v4()) || (family == ntp::io::ResolveFamily::v6 && !addr.is_v6())) {
         message(Severity::error, "attempt to configure invalid address " + a.address.text);
         return;
@@ -450,6 +468,8 @@ void Core::poll_peer(PeerEntry& e, const timespec& now, double steady_s) {
         poll_driver(e, now, steady_s);
     } else if (e.peer.config().is_refclock()) {
         poll_refclock(e, now, steady_s);
+    } else if (a.send && e.peer.config().kind == PeerKind::broadcast) {
+        send_broadcast(e, steady_s);
     } else if (a.send) {
         send_request(e, steady_s);
     } else {
@@ -490,19 +510,24 @@ void Core::send_request(PeerEntry& e, double steady_s) {
     h.transmit_ts = xmt.timestamp();
 
     std::array<std::uint8_t, ntp::wire::header_size + ntp::wire::max_mac_size> buf{};
-    ntp::wire::PacketWriter w(buf);
-    w.header(h);
-    if (c.key_id != 0 && deps_.keys && deps_.macs) {
-        std::array<std::uint8_t, ntp::wire::max_digest_size> digest{};
-        const std::size_t n = deps_.keys->sign(*deps_.macs, c.key_id, w.authenticated(), digest);
-        if (n > 0) w.mac(c.key_id, std::span<const std::uint8_t>(digest.data(), n));
-    }
-    const auto bytes = w.finish();
+    const auto bytes = encode(h, c.key_id, buf);
     e.last_transmit = xmt;
     e.peer.transmitted(steady_s, h.transmit_ts, deps_.random.next_u32() & 0xff);
     if (!bytes) return;
     deps_.sender.send(e.peer.assoc_id(), c.address, *bytes);
     ++packets_sent_;
+}
+
+std::optional<std::span<const std::uint8_t>> Core::encode(const NtpHeader& h, std::uint32_t key_id,
+                                                         std::span<std::uint8_t> buf) {
+    ntp::wire::PacketWriter w(buf);
+    w.header(h);
+    if (key_id != 0 && deps_.keys && deps_.macs) {
+        std::array<std::uint8_t, ntp::wire::max_digest_size> digest{};
+        const std::size_t n = deps_.keys->sign(*deps_.macs, key_id, w.authenticated(), digest);
+        if (n > 0) w.mac(key_id, std::span<const std::uint8_t>(digest.data(), n));
+    }
+    return w.finish();
 }
 
 void Core::poll_refclock(PeerEntry& e, const timespec& now, double steady_s) {
@@ -537,6 +562,8 @@ void Core::poll_driver(PeerEntry& e, const timespec& now, double steady_s) {
 
 PacketResult Core::on_packet(const ReceivedPacket& rx) {
     if (!started_ || exit_) return PacketResult::not_ours;
+    if (!rx.bytes.empty() && (rx.bytes[0] & 7) == static_cast<std::uint8_t>(ntp::wire::Mode::broadcast))
+        return on_broadcast(rx);
     PeerEntry* e = peers_.find_by_source(rx.from);
     if (!e) return PacketResult::not_ours;
     if (rx.via_assoc != 0 && rx.via_assoc != e->peer.assoc_id()) return PacketResult::dropped;
@@ -593,6 +620,10 @@ PacketResult Core::on_packet(const ReceivedPacket& rx) {
     return PacketResult::accepted;
 }
 
+std::uint16_t Core::header_bits(const NtpHeader& h) const {
+    return Peer::header_tests(h, settings_->floor, settings_->ceiling);
+}
+
 bool Core::is_configured_peer(const ntp::io::Endpoint& from) const {
     const PeerEntry* e = peers_.find_by_source(from);
     return e && e->peer.config().kind == PeerKind::symmetric;
@@ -636,7 +667,7 @@ void Core::clock_select(const timespec& now) {
         PeerEntry& e = *ep;
         Peer& p = e.peer;
         const PeerConfig& c = p.config();
-        if (c.kind == PeerKind::pool_prototype) continue;
+        if (c.kind == PeerKind::pool_prototype || c.kind == PeerKind::broadcast) continue;
         const PeerHeader& h = p.header();
         const bool refclock = c.is_refclock();
         const int stratum = refclock ? c.fudge_stratum : (h.stratum == 0 ? 16 : h.stratum);
@@ -869,7 +900,8 @@ void Core::handle_step(const timespec& now) {
 // timescale, so start over (iburst again) and stop claiming to be in sync.
 void Core::restart_associations(double steady) {
     for (auto& e : peers_.entries()) {
-        if (e->peer.config().kind == PeerKind::pool_prototype) continue;
+        const PeerKind kind = e->peer.config().kind;
+        if (kind == PeerKind::pool_prototype || kind == PeerKind::broadcast) continue;
         e->peer.restart(steady, 1.0 + (deps_.random.next_u32() & 0xff) / 256.0);
         e->filter.clear();
     }
@@ -943,6 +975,7 @@ void Core::check_quit(double steady_s) {
     if (!options_.quit_mode || exit_ || loop_->done()) return;
     if (!peers_.pending_names().empty()) return;
     for (const auto& e : peers_.entries()) {
+        if (e->peer.config().kind == PeerKind::broadcast) continue;  // sends, never answers
         if (e->peer.config().kind == PeerKind::pool_prototype) {
             if (!peers_.pools().empty() && peers_.entries().size() == 1) return;  // members still coming
             continue;

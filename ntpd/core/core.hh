@@ -17,8 +17,13 @@
 //     the association id so the shell can send each association from a
 //     socket of its own (RFC 9109 random source ports).
 //   * Packets come in through on_packet(): the shell hands over mode 4
-//     (server) and mode 1/2 (symmetric) packets; the core answers whether
-//     they belonged to an association.
+//     (server), mode 1/2 (symmetric) and mode 5 (broadcast) packets; the
+//     core answers whether they belonged to an association. Broadcasts are
+//     the one kind of packet that can mobilize an association, and only
+//     with broadcastclient / multicastclient configured
+//     (core_broadcast.cc, ntpd/core/broadcast.hh).
+//   * `broadcast ADDR` associations send mode 5 packets through
+//     PacketSender::send_broadcast at their poll interval.
 //
 // Typical shell use:
 //     Core core(config, options, deps);
@@ -49,6 +54,7 @@
 #include "libntp/sync/loop_filter.hh"
 #include "libntp/sync/selection.hh"
 #include "libntp/util/log.hh"
+#include "libntp/wire/ntp_packet.hh"
 #include "ntpd/core/leap_state.hh"
 #include "ntpd/core/peer_manager.hh"
 #include "ntpd/refclock/driver.hh"
@@ -74,6 +80,15 @@ public:
                       std::span<const std::uint8_t> packet) = 0;
     // The association is gone: a socket kept for it can be closed.
     virtual void release(std::uint16_t assoc_id) = 0;
+    // Send one broadcast of association `assoc_id` to a subnet broadcast
+    // address or multicast group, from the interface that reaches it, with
+    // multicast TTL `ttl` (0: the system's default). Without a broadcast
+    // path of its own a sender sends it as any other packet.
+    virtual void send_broadcast(std::uint16_t assoc_id, const ntp::io::Endpoint& to, int ttl,
+                                std::span<const std::uint8_t> packet) {
+        (void)ttl;
+        send(assoc_id, to, packet);
+    }
 };
 
 class RandomSource {
@@ -131,6 +146,14 @@ struct ReceivedPacket {
     std::span<const std::uint8_t> bytes;
     timespec received_at{};         // kernel timestamp, or the clock read at reception
     std::uint16_t via_assoc = 0;    // the association socket it arrived on; 0 = shared socket
+    std::uint32_t restrict_flags = 0;  // the source's restrict flags (nopeer/notrust: broadcasts need a MAC)
+};
+
+// Broadcasts the core refused (the responder counts the malformed ones).
+struct BroadcastCounters {
+    std::uint64_t not_enabled = 0;  // no broadcastclient / multicastclient
+    std::uint64_t bad_auth = 0;     // unauthenticated where authentication is required, or a bad MAC
+    std::uint64_t declined = 0;     // failed a check (replay, flood, unsynchronised, poll, stratum)
 };
 
 enum class PacketResult {
@@ -191,6 +214,7 @@ public:
 
     // Counters for ntpq (timerstats).
     std::uint64_t packets_sent() const { return packets_sent_; }
+    const BroadcastCounters& broadcast_counters() const { return bcast_counters_; }
     // Clears an event counter (authenticated mode 6 read): 0 = the system's.
     void clear_event_count(std::uint16_t assoc_id);
     void clear_system_event_count() { clear_event_count(0); }
@@ -213,6 +237,25 @@ private:
     void mobilize(const ntp::config::Association& a, double steady_s);
     void poll_peer(PeerEntry& e, const timespec& now, double steady_s);
     void send_request(PeerEntry& e, double steady_s);
+    std::optional<std::span<const std::uint8_t>> encode(const ntp::wire::NtpHeader& h, std::uint32_t key_id,
+                                                        std::span<std::uint8_t> buf);
+    // core_broadcast.cc
+    void send_broadcast(PeerEntry& e, double steady_s);
+    PacketResult on_broadcast(const ReceivedPacket& rx);
+    PeerEntry& mobilize_broadcast_client(const ntp::io::Endpoint& from, const ntp::wire::NtpHeader& h,
+                                         std::uint32_t key_id, double steady_s);
+    void broadcast_sample(PeerEntry& e, const ntp::wire::NtpHeader& h, const timespec& received_at);
+    // Peer::header_tests with the configured stratum floor and ceiling.
+    std::uint16_t header_bits(const ntp::wire::NtpHeader& h) const;
+
+    // What the broadcast paths take from the configuration.
+    struct BroadcastSettings {
+        std::vector<int> ttl;           // the `ttl` ladder
+        bool client = false;            // broadcastclient / multicastclient / enable bclient
+        std::optional<double> delay_s;  // broadcastdelay, or novolley's default; nullopt = volley
+        bool auth_required = true;      // `enable auth`
+    };
+    BroadcastSettings bcast_;
     void poll_refclock(PeerEntry& e, const timespec& now, double steady_s);
     void poll_driver(PeerEntry& e, const timespec& now, double steady_s);
     void mobilize_refclock(const ntp::config::Association& a, ntp::config::RefclockId id, PeerConfig c,
@@ -271,6 +314,7 @@ private:
     std::uint16_t sys_peer_id_ = 0;
     int survivors_ = 0;
     std::uint64_t packets_sent_ = 0;
+    BroadcastCounters bcast_counters_;
     bool ever_synchronised_ = false;
     bool orphan_ = false;
     // -q: associations whose burst is done or that gave up, with the steady

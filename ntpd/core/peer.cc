@@ -45,6 +45,9 @@ Peer::Peer(std::uint16_t assoc_id, PeerConfig config, double now_s, double first
     hpoll_ = config_.minpoll_log2;
     next_poll_s_ = now_s + first_poll_s;
     if (config_.kind == PeerKind::pool_prototype) header_.refid = ntp::wire::RefId::from_ascii("POOL");
+    // Classic shows a broadcast association as .BCST. (.MCST. for a group).
+    if (config_.kind == PeerKind::broadcast)
+        header_.refid = ntp::wire::RefId::from_ascii(config_.address.addr.is_multicast() ? "MCST" : "BCST");
     // A reference clock shows its (fudged) stratum and refid from the start,
     // as classic's refclock_newpeer does (ntpq: LOCAL(0) .LOCL. 10 l).
     if (config_.is_refclock()) {
@@ -57,7 +60,12 @@ Peer::Peer(std::uint16_t assoc_id, PeerConfig config, double now_s, double first
 }
 
 std::uint8_t Peer::hmode() const {
-    return config_.kind == PeerKind::symmetric ? host_mode::sym_active : host_mode::client;
+    switch (config_.kind) {
+    case PeerKind::symmetric: return host_mode::sym_active;
+    case PeerKind::broadcast: return host_mode::broadcast;
+    case PeerKind::broadcast_client: return config_.calibrating ? host_mode::client : host_mode::bclient;
+    default: return host_mode::client;
+    }
 }
 
 PollAction Peer::poll(double now_s, int sys_poll_log2, bool fit) {
@@ -99,7 +107,8 @@ PollAction Peer::poll(double now_s, int sys_poll_log2, bool fit) {
         action.burst_finished = burst_ == 0;
     }
     hpoll_ = std::clamp(hpoll, config_.minpoll_log2, config_.maxpoll_log2);
-    action.send = config_.kind != PeerKind::pool_prototype && !action.demobilize;
+    const bool listens_only = config_.kind == PeerKind::broadcast_client && !config_.calibrating;
+    action.send = config_.kind != PeerKind::pool_prototype && !listens_only && !action.demobilize;
     return action;
 }
 
@@ -116,8 +125,17 @@ void Peer::transmitted(double now_s, NtpTimestamp xmt, unsigned random8) {
 }
 
 void Peer::schedule_next(double now_s, unsigned random8) {
-    if (config_.is_refclock() || config_.kind == PeerKind::pool_prototype) last_send_s_ = now_s;
+    // Associations that do not send poll on their own schedule (the reach
+    // register still shifts at each poll).
+    const bool listens_only = config_.kind == PeerKind::broadcast_client && !config_.calibrating;
+    if (config_.is_refclock() || config_.kind == PeerKind::pool_prototype || listens_only) last_send_s_ = now_s;
     const double headway_s = now_s + k::min_packet_spacing_s;
+    if (config_.kind == PeerKind::broadcast) {
+        // A fixed schedule, never early (receivers drop broadcasts that come
+        // sooner than their poll): no jitter, a second of headway.
+        next_poll_s_ = std::max(last_send_s_ + pow2(hpoll_) + 1.0, headway_s);
+        return;
+    }
     if (burst_ > 0) {
         next_poll_s_ = headway_s;
         return;
@@ -138,7 +156,8 @@ ReplyVerdict Peer::check_reply(const NtpHeader& h, bool has_mac, bool authentica
     const bool symmetric = config_.kind == PeerKind::symmetric;
     const bool mode_ok = symmetric ? (h.mode == Mode::symmetric_active || h.mode == Mode::symmetric_passive)
                                    : h.mode == Mode::server;
-    if (!mode_ok || config_.is_refclock() || config_.kind == PeerKind::pool_prototype)
+    if (!mode_ok || config_.is_refclock() || config_.kind == PeerKind::pool_prototype ||
+        config_.kind == PeerKind::broadcast)
         return ReplyVerdict::not_for_us;
     if (config_.key_id != 0 && (!has_mac || !authenticated)) {
         ++counters_.bad_auth;
@@ -237,6 +256,18 @@ PeerEvent Peer::accept_reply(const NtpHeader& h, NtpTimestamp received_at, doubl
     }
     reach_ |= 1;
     return event;
+}
+
+PeerEvent Peer::accept_broadcast(const NtpHeader& h, NtpTimestamp received_at, double now_s,
+                                 bool authenticated) {
+    ++counters_.received;
+    return accept_reply(h, received_at, now_s, authenticated);
+}
+
+void Peer::reject_broadcast(bool duplicate) {
+    ++counters_.received;
+    if (duplicate) ++counters_.old_packet;
+    else ++counters_.bogus_origin;
 }
 
 PeerEvent Peer::refclock_sample(double now_s, NtpTimestamp when, int precision_log2, int leap) {

@@ -32,6 +32,8 @@ enum class PeerKind : std::uint8_t {
     symmetric,       // `peer ADDR`: symmetric active (hmode 1)
     refclock_local,  // `server 127.127.1.u`: the LOCAL driver
     refclock,        // `server 127.127.t.u`, t != 1: a driver (ntpd/refclock/driver.hh)
+    broadcast,       // `broadcast ADDR`: sends mode 5 packets, never receives (hmode 5)
+    broadcast_client,// ephemeral, for a server heard broadcasting (hmode 6; 3 during its volley)
 };
 
 // Mode numbers used for hmode/pmode in mode 6.
@@ -40,6 +42,8 @@ inline constexpr std::uint8_t sym_active = 1;
 inline constexpr std::uint8_t sym_passive = 2;
 inline constexpr std::uint8_t client = 3;
 inline constexpr std::uint8_t server = 4;
+inline constexpr std::uint8_t broadcast = 5;
+inline constexpr std::uint8_t bclient = 6;
 }  // namespace host_mode
 
 struct PeerConfig {
@@ -60,6 +64,10 @@ struct PeerConfig {
     int maxpoll_log2 = 10;
     int version = 4;
     std::uint32_t key_id = 0;   // 0 = no authentication
+    int ttl = 0;                // broadcast: multicast TTL (0 = the system's default)
+    // broadcast_client: still in the client/server volley that calibrates
+    // the delay (polls like `server ADDR iburst`); afterwards it only listens.
+    bool calibrating = false;
 
     // Refclock settings: driver type, unit and mode, and the stratum and
     // refid (the driver's defaults, or fudge). LOCAL: 5 and LOCL.
@@ -69,7 +77,7 @@ struct PeerConfig {
     int fudge_stratum = 5;
     std::uint32_t fudge_refid = 0x4c4f434c;  // "LOCL"
 
-    bool ephemeral() const { return kind == PeerKind::pool_member; }
+    bool ephemeral() const { return kind == PeerKind::pool_member || kind == PeerKind::broadcast_client; }
     bool is_refclock() const { return kind == PeerKind::refclock_local || kind == PeerKind::refclock; }
 };
 
@@ -208,6 +216,12 @@ public:
     // `reachable` when the peer was unreachable before.
     PeerEvent accept_reply(const ntp::wire::NtpHeader& h, ntp::wire::NtpTimestamp received_at,
                            double now_s, bool authenticated);
+    // A broadcast that passed the broadcast checks (ntpd/core/broadcast.hh):
+    // counted, header captured and reach bit 0 set as for a reply.
+    PeerEvent accept_broadcast(const ntp::wire::NtpHeader& h, ntp::wire::NtpTimestamp received_at,
+                               double now_s, bool authenticated);
+    // A broadcast that failed them: counted, nothing else changes.
+    void reject_broadcast(bool duplicate);
     // Header sanity (TEST6/TEST7 style, flash bits): leap 3, stratum 0 or
     // >= 16 or outside [floor, ceiling), or root distance too large. 0 = sane.
     static std::uint16_t header_tests(const ntp::wire::NtpHeader& h, int stratum_floor, int stratum_ceiling);

@@ -75,7 +75,7 @@ const PeerEntry* PeerManager::find(std::uint16_t assoc_id) const {
 PeerEntry* PeerManager::find_by_source(const Endpoint& from) {
     for (auto& e : entries_) {
         const PeerConfig& c = e->peer.config();
-        if (c.is_refclock() || c.kind == PeerKind::pool_prototype) continue;
+        if (c.is_refclock() || c.kind == PeerKind::pool_prototype || c.kind == PeerKind::broadcast) continue;
         if (c.address.addr == from.addr && c.address.port == from.port) return e.get();
     }
     return nullptr;
@@ -88,7 +88,8 @@ const PeerEntry* PeerManager::find_by_source(const Endpoint& from) const {
 std::size_t PeerManager::network_sources() const {
     std::size_t n = names_.size();
     for (const auto& e : entries_)
-        if (!e->peer.config().is_refclock()) ++n;  // pool prototypes count: members are coming
+        // Pool prototypes count (members are coming); what we broadcast does not.
+        if (!e->peer.config().is_refclock() && e->peer.config().kind != PeerKind::broadcast) ++n;
     return n;
 }
 

@@ -8,9 +8,11 @@
 // the NameResolver interface, random numbers through a callback, and what
 // should be logged comes back as text.
 //
-// Packets never mobilize anything here: associations come only from the
-// configuration and from pool DNS answers (issue 7: unauthenticated mode
-// 1/2/4/5 packets never create, reset or remove an association).
+// Packets never mobilize anything here: associations come from the
+// configuration and from pool DNS answers, and - decided by the core - from
+// broadcasts when the configuration asks to be a broadcast client
+// (authenticated ones unless `disable auth`). Unauthenticated mode 1/2/4
+// packets never create, reset or remove an association.
 
 #include <cstdint>
 #include <functional>
@@ -22,6 +24,7 @@
 #include "libntp/io/endpoint.hh"
 #include "libntp/sync/clock_filter.hh"
 #include "libntp/wire/ntp_time.hh"
+#include "ntpd/core/broadcast.hh"
 #include "ntpd/core/peer.hh"
 #include "ntpd/refclock/driver.hh"
 #include "libntp/io/resolver.hh"
@@ -38,6 +41,7 @@ struct PeerEntry {
     int pool = -1;                     // index of the pool it belongs to (members and prototype)
     double root_distance_s = 16;       // as of the last selection
     std::unique_ptr<refclock::Driver> driver;  // refclocks other than LOCAL
+    broadcast::ClientState bclient;            // broadcast_client associations
 };
 
 class PeerManager {

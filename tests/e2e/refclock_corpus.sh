@@ -14,7 +14,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1; then
     harness_netns "$@"
 fi
 
-ceiling=15
+ceiling=11
 files=0
 idle=0
 : >"$HARNESS_TMP/why"
