@@ -31,6 +31,8 @@ catch2 libcap-dev libcap2-bin iproute2 util-linux libseccomp-dev"
 # Classic ntp, built from its source for side-by-side tests (tests/lib/classic.sh).
 if [ "$what" = check ]; then
     deps="$deps bison perl"
+    # The package test (tests/package/deb.sh) builds and verifies the .debs.
+    deps="$deps dpkg-dev debhelper systemd git"
 fi
 # The sanitizer stage: clang with its compiler-rt (ASan, UBSan, libFuzzer).
 if [ "$what" = check ] && [ "${QUICKSTART_SKIP_SANITIZERS:-0}" != 1 ]; then
