@@ -8,7 +8,8 @@
 #      the broadcasts alone.
 #   3. unsigned broadcasts to a client with authentication on (the default):
 #      counted as bad authentication, no association.
-#   4. interop, where classic ntpd is built: classic's broadcastclient takes
+#   4. multicast: `broadcast 224.0.1.1` (M, .MCST.) to `multicastclient`.
+#   5. interop, where classic ntpd is built: classic's broadcastclient takes
 #      our broadcasts, and ours takes classic's.
 # Every daemon runs with clock control off (--no-adjust, classic `disable ntp`).
 . "$top_srcdir/tests/lib/harness.sh"
@@ -123,11 +124,36 @@ client_stop
 kill -TERM "$SERVER_PID"
 wait_until 5 sh -c "! kill -0 $SERVER_PID 2>/dev/null" || fail "server ntpd did not exit"
 
-# --- 4: interop with classic ntpd ---------------------------------------------
+# --- 4: multicast to the default group -----------------------------------------
+cat >"$HARNESS_TMP/server_mc.conf" <<CONF
+server 127.127.1.0
+fudge 127.127.1.0 stratum 10
+keys $HARNESS_TMP/ntp.keys
+trustedkey 5
+broadcast 224.0.1.1 minpoll 3 key 5
+CONF
+server_start "$HARNESS_TMP/server_mc.conf"
+"$NTPQ" -n -p 127.0.0.1 >"$HARNESS_TMP/server.peers"
+grep -q '^ 224\.0\.1\.1 *\.MCST\. *16 M ' "$HARNESS_TMP/server.peers" ||
+    { cat "$HARNESS_TMP/server.peers" >&2; fail "no M association for 224.0.1.1"; }
+cat >"$HARNESS_TMP/client_mc.conf" <<CONF
+keys $HARNESS_TMP/ntp.keys
+trustedkey 5
+multicastclient
+CONF
+client_start "$HARNESS_TMP/client_mc.conf"
+wait_until 90 synced_to_server || { far_peers >&2; cat "$HARNESS_TMP/client.log" >&2; fail "multicast: the client never selected the server"; }
+offset_ok || { far_peers >&2; fail "multicast: offset not near 0"; }
+note "multicast: $(row)"
+client_stop
+kill -TERM "$SERVER_PID"
+wait_until 5 sh -c "! kill -0 $SERVER_PID 2>/dev/null" || fail "server ntpd did not exit"
+
+# --- 5: interop with classic ntpd ---------------------------------------------
 classic_ntpd=$(classic_path sbin/ntpd) || { note "classic ntpd not available: $classic_ntpd"; exit 0; }
 classic_ntpq=$(classic_path bin/ntpq) || { note "classic ntpq not available: $classic_ntpq"; exit 0; }
 
-# 4a: classic's broadcastclient (authentication on, key 5) listens to ours.
+# 5a: classic's broadcastclient (authentication on, key 5) listens to ours.
 server_conf "key 5" >"$HARNESS_TMP/server.conf"
 server_start "$HARNESS_TMP/server.conf"
 cat >"$HARNESS_TMP/classic_client.conf" <<CONF
@@ -149,7 +175,7 @@ wait_until 5 sh -c "! kill -0 $classic_pid 2>/dev/null" || fail "classic ntpd di
 kill -TERM "$SERVER_PID"
 wait_until 5 sh -c "! kill -0 $SERVER_PID 2>/dev/null" || fail "server ntpd did not exit"
 
-# 4b: ours listens to classic's broadcasts. With `disable ntp` classic never
+# 5b: ours listens to classic's broadcasts. With `disable ntp` classic never
 # counts as synchronised from a source, and only a synchronised classic
 # broadcasts: orphan mode (no source at all) makes it so without touching
 # any clock.
