@@ -481,3 +481,157 @@ TEST_CASE("core: tinker huffpuff takes the asymmetric extra delay off the offset
     CHECK(std::fabs(plain) > 0.005);
     CHECK(std::fabs(huffpuff) < 0.001);
 }
+
+namespace {
+
+// A broadcast from `w`'s first server as if sent `age_s` ago by its clock.
+std::vector<std::uint8_t> broadcast_from(const SimWorld& w, double age_s, int poll = 4) {
+    ntp::wire::NtpHeader h;
+    h.mode = ntp::wire::Mode::broadcast;
+    h.stratum = 1;
+    h.poll_log2 = static_cast<std::int8_t>(poll);
+    h.precision_log2 = -20;
+    h.refid = ntp::wire::RefId::from_ascii("GPS");
+    h.root_delay = ntp::wire::NtpShort::from_seconds(0.0001);
+    h.root_dispersion = ntp::wire::NtpShort::from_seconds(0.0002);
+    const auto t = ntp::wire::NtpTime::from_timespec(w.clock.true_now()).add_seconds(w.servers[0].offset_s - age_s);
+    h.reference_ts = t.add_seconds(-10).timestamp();
+    h.transmit_ts = t.timestamp();
+    std::vector<std::uint8_t> bytes(48);
+    ntp::wire::encode_header(h, bytes);
+    return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("core: broadcasts mobilize nothing without broadcastclient, nor unsigned ones with auth on") {
+    for (const char* conf : {"", "broadcastclient\n"}) {
+        SimWorld w;
+        w.add_server("192.0.2.1", 0.05);
+        w.start(conf);
+        w.run_until(2);
+        CHECK(w.inject(endpoint("192.0.2.1"), broadcast_from(w, 0.003)) == PacketResult::dropped);
+        CHECK(w.core->peers().entries().empty());
+        const auto& c = w.core->broadcast_counters();
+        CHECK(c.not_enabled + c.bad_auth == 1);
+        CHECK((std::string(conf).empty() ? c.not_enabled : c.bad_auth) == 1);
+    }
+}
+
+TEST_CASE("core: a broadcast client calibrates with a volley, then runs on the broadcasts alone") {
+    SimWorld w;
+    w.add_server("192.0.2.1", 0.05).one_way_delay_s = 0.003;
+    w.start("disable ntp\ndisable auth\nbroadcastclient\n");
+    w.run_until(2);
+    REQUIRE(w.inject(endpoint("192.0.2.1"), broadcast_from(w, 0.003)) == PacketResult::accepted);
+    const PeerEntry* p = w.peer_at("192.0.2.1");
+    REQUIRE(p);
+    CHECK(p->peer.config().kind == PeerKind::broadcast_client);
+    CHECK(p->peer.config().ephemeral());
+    CHECK(p->peer.hmode() == host_mode::client);  // the volley
+    CHECK(p->peer.minpoll_log2() == 4);
+    CHECK(p->peer.maxpoll_log2() == 4);
+    CHECK(w.saw_event("192.0.2.1 0011 81 mobilize"));
+
+    w.run_until(18);  // the volley: a first request, then the rest of the burst
+    CHECK(w.servers[0].requests >= 6);
+    REQUIRE(p->filter.has_sample());
+    CHECK(p->filter.offset_s() == Approx(0.05).margin(0.0005));
+
+    // Replays and floods change nothing.
+    auto b = broadcast_from(w, 0.003);
+    REQUIRE(w.inject(endpoint("192.0.2.1"), b) == PacketResult::accepted);
+    CHECK(p->peer.hmode() == host_mode::bclient);
+    CHECK(w.saw_event("calibrated delay 0.006"));
+    CHECK(p->filter.offset_s() == Approx(0.05).margin(0.0005));
+    const int requests = w.servers[0].requests;
+    CHECK(w.inject(endpoint("192.0.2.1"), b) == PacketResult::dropped);  // the same packet
+    CHECK(p->peer.counters().old_packet == 1);
+    w.run_until(20);
+    CHECK(w.inject(endpoint("192.0.2.1"), broadcast_from(w, 5)) == PacketResult::dropped);   // earlier
+    CHECK(w.inject(endpoint("192.0.2.1"), broadcast_from(w, 0.003)) == PacketResult::dropped);  // too soon
+    CHECK(w.core->broadcast_counters().declined == 3);
+
+    // Broadcasts every 17 s keep it reachable and selected; no more requests.
+    for (double t = 35; t < 35 + 17 * 8; t += 17) {
+        w.run_until(t);
+        CHECK(w.inject(endpoint("192.0.2.1"), broadcast_from(w, 0.003)) == PacketResult::accepted);
+    }
+    CHECK(w.servers[0].requests == requests);
+    CHECK(p->peer.reach() != 0);
+    CHECK(p->peer.select() == PeerSelect::sys_peer);
+    CHECK(p->filter.offset_s() == Approx(0.05).margin(0.0005));
+    CHECK(p->filter.delay_s() == Approx(0.006).margin(0.0005));
+
+    // Silence: the ephemeral association goes away.
+    w.run_until(35 + 17 * 8 + 16 * 30);
+    CHECK_FALSE(w.peer_at("192.0.2.1"));
+    CHECK(w.saw_event("demobilize"));
+}
+
+TEST_CASE("core: novolley takes broadcastdelay's round trip and sends nothing") {
+    SimWorld w;
+    w.add_server("192.0.2.1", 0.05);
+    w.start("disable ntp\ndisable auth\nbroadcastclient novolley\nbroadcastdelay 0.010\n");
+    w.run_until(2);
+    REQUIRE(w.inject(endpoint("192.0.2.1"), broadcast_from(w, 0.003)) == PacketResult::accepted);
+    const PeerEntry* p = w.peer_at("192.0.2.1");
+    REQUIRE(p);
+    CHECK(p->peer.hmode() == host_mode::bclient);
+    w.run_until(40);
+    CHECK(w.servers[0].requests == 0);
+    REQUIRE(p->filter.has_sample());
+    // T3 - T4 = 0.047, plus half the configured 10 ms.
+    CHECK(p->filter.offset_s() == Approx(0.052).margin(0.0002));
+    CHECK(p->filter.delay_s() == Approx(0.010).margin(0.0002));
+}
+
+TEST_CASE("core: a broadcast association sends mode 5 with the system variables once synchronised") {
+    struct Recorder final : PacketSender {
+        std::vector<std::pair<ntp::io::Endpoint, std::vector<std::uint8_t>>> sent;
+        std::vector<int> ttls;
+        void send(std::uint16_t, const ntp::io::Endpoint&, std::span<const std::uint8_t>) override {}
+        void release(std::uint16_t) override {}
+        void send_broadcast(std::uint16_t, const ntp::io::Endpoint& to, int ttl,
+                            std::span<const std::uint8_t> p) override {
+            sent.emplace_back(to, std::vector<std::uint8_t>(p.begin(), p.end()));
+            ttls.push_back(ttl);
+        }
+    };
+    SimWorld w;
+    Recorder rec;
+    auto loaded = ntp::config::parse_config_text(
+        "server 127.127.1.0\nfudge 127.127.1.0 stratum 10\nttl 1 2 3\nbroadcast 192.0.2.255 minpoll 4 ttl 2\n",
+        "t.conf", {});
+    REQUIRE(loaded.errors == 0);
+    CoreOptions options;
+    options.precision_log2 = -24;
+    Core core(loaded.config, options, CoreDeps{w.clock, rec, w.resolver, w.random});
+    core.start(w.clock.now());
+    for (int s = 1; s <= 80; ++s) {
+        w.clock.advance(1);
+        core.tick(w.clock.now(), w.clock.true_elapsed_s());
+    }
+    REQUIRE(core.system_state().synchronised());
+    REQUIRE(rec.sent.size() >= 3);
+    for (std::size_t i = 1; i < rec.sent.size(); ++i) {
+        const auto h = ntp::wire::decode_header(rec.sent[i].second);
+        REQUIRE(h);
+        CHECK(h->mode == ntp::wire::Mode::broadcast);
+        CHECK(h->stratum == 11);
+        CHECK(h->poll_log2 == 4);
+        CHECK(h->origin_ts.is_zero());
+        CHECK(!h->transmit_ts.is_zero());
+        CHECK(rec.sent[i].first.addr.to_string() == "192.0.2.255");
+        CHECK(rec.ttls[i] == 3);
+        // 16 s apart plus the second of headway, never sooner.
+        const auto prev = ntp::wire::decode_header(rec.sent[i - 1].second);
+        CHECK(ntp::wire::diff_s(h->transmit_ts, prev->transmit_ts) == Approx(17).margin(0.01));
+    }
+    const PeerEntry* b = nullptr;
+    for (const auto& e : core.peers().entries())
+        if (e->peer.config().kind == PeerKind::broadcast) b = e.get();
+    REQUIRE(b);
+    CHECK(b->peer.hmode() == host_mode::broadcast);
+    CHECK(b->peer.header().refid.ascii() == std::optional<std::string>("BCST"));
+}

@@ -7,7 +7,8 @@
 #   2. ours -> ours unsigned, `disable auth` and `novolley`: synchronised on
 #      the broadcasts alone.
 #   3. unsigned broadcasts to a client with authentication on (the default):
-#      counted as bad authentication, no association.
+#      counted as bad authentication, no association; malformed ones are
+#      counted as bad format.
 #   4. multicast: `broadcast 224.0.1.1` (M, .MCST.) to `multicastclient`.
 #   5. interop, where classic ntpd is built: classic's broadcastclient takes
 #      our broadcasts, and ours takes classic's.
@@ -120,6 +121,14 @@ badauth() { far "$NTPQ" -c sysstats 127.0.0.1 | awk '/^authentication failed:/ {
 wait_until 40 badauth || { far "$NTPQ" -c sysstats 127.0.0.1 >&2; fail "auth on: unsigned broadcasts not counted as bad authentication"; }
 far "$NTPQ" -n -p 127.0.0.1 | grep -q '10\.77\.0\.1' && { far_peers >&2; fail "auth on: an unsigned broadcast mobilized an association"; }
 note "auth on: $(far "$NTPQ" -c sysstats 127.0.0.1 | grep 'authentication failed')"
+# Malformed broadcasts (one octet; a 48-octet header with a 10-octet trailer
+# that is no MAC) are dropped and counted, and the client carries on.
+badformat() { far "$NTPQ" -c sysstats 127.0.0.1 | awk '/^bad length or format:/ { n = $5 } END { exit !(n >= 2) }'; }
+"$PROBE" --timeout-ms 50 --raw 25 10.77.0.255 >/dev/null
+"$PROBE" --timeout-ms 50 --mode 5 --size 58 10.77.0.255 >/dev/null
+wait_until 5 badformat || { far "$NTPQ" -c sysstats 127.0.0.1 >&2; fail "malformed broadcasts not counted"; }
+kill -0 "$client_pid" || fail "the client died on malformed broadcasts"
+note "malformed: $(far "$NTPQ" -c sysstats 127.0.0.1 | grep 'bad length')"
 client_stop
 kill -TERM "$SERVER_PID"
 wait_until 5 sh -c "! kill -0 $SERVER_PID 2>/dev/null" || fail "server ntpd did not exit"

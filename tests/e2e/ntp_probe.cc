@@ -1,6 +1,6 @@
 // ntp_probe: a small NTP packet sender for the server e2e tests.
 //
-//   ntp_probe [options] SERVER
+//   ntp_probe [options] SERVER         (a subnet broadcast address works too)
 //     --bind ADDR        source address (e.g. 127.0.0.3 to test restrict rules)
 //     --port N           server port (default 123)
 //     --mode N           mode of the request (default 3; 1 = w32time symmetric active)
@@ -22,6 +22,8 @@
 // (mode 6), or "timeout".
 // The last line is "sent=N replies=M kod=K". Exit status 0 when all went
 // out, 2 on usage or socket errors.
+
+#include <sys/socket.h>
 
 #include <poll.h>
 #include <time.h>
@@ -135,6 +137,8 @@ int main(int argc, char** argv) {
         ntp::io::UdpSocket::Options o;
         o.reuse_addr = false;
         sock = ntp::io::UdpSocket::bind(local, o);
+        int on = 1;  // SERVER may be a broadcast address
+        (void)setsockopt(sock.fd(), SOL_SOCKET, SO_BROADCAST, &on, sizeof on);
     } catch (const std::system_error& e) {
         std::fprintf(stderr, "ntp_probe: %s\n", e.what());
         return 2;
