@@ -7,14 +7,14 @@ namespace ntpdate {
 
 AdjustOutcome adjust_clock(ntp::clock::Clock& clock, const AdjustRequest& request) {
     AdjustOutcome out;
-    out.kind = ntpdate::choose_adjustment(ntpdate::lfp_to_sfp(request.offset), request.always_step,
+    out.kind = ntp::oneshot::choose_adjustment(ntp::oneshot::lfp_to_sfp(request.offset), request.always_step,
                                      request.never_step);
     if (request.dry_run) {
         out.report = true;
         return out;
     }
-    if (out.kind == ntpdate::Adjustment::step) {
-        ntp::clock::ClockResult r = clock.step(ntpdate::lfp_to_seconds(request.offset));
+    if (out.kind == ntp::oneshot::Adjustment::step) {
+        ntp::clock::ClockResult r = clock.step(ntp::oneshot::lfp_to_seconds(request.offset));
         if (r.ok) {
             out.clock_set = true;
             out.report = true;
@@ -25,7 +25,7 @@ AdjustOutcome adjust_clock(ntp::clock::Clock& clock, const AdjustRequest& reques
     }
     // Classic converts to a timeval and skips adjtime() when the
     // microseconds come out as zero.
-    double amount_s = ntpdate::lfp_to_seconds(ntpdate::slew_with_overshoot(request.offset));
+    double amount_s = ntp::oneshot::lfp_to_seconds(ntp::oneshot::slew_with_overshoot(request.offset));
     if (std::llround(amount_s * 1e6) != 0) {
         ntp::clock::ClockResult r = clock.slew(amount_s);
         if (!r.ok) {

@@ -13,19 +13,19 @@
 #include <string>
 
 #include "libntp/clock/clock.hh"
-#include "ntpdate/sample_filter.hh"
+#include "libntp/oneshot/sample_filter.hh"
 
 namespace ntpdate {
 
 struct AdjustRequest {
-    ntpdate::Lfp offset = 0;
+    ntp::oneshot::Lfp offset = 0;
     bool always_step = false;  // -b
     bool never_step = false;   // -B
     bool dry_run = false;      // -q / -d
 };
 
 struct AdjustOutcome {
-    ntpdate::Adjustment kind = ntpdate::Adjustment::slew;
+    ntp::oneshot::Adjustment kind = ntp::oneshot::Adjustment::slew;
     bool clock_set = false;               // not a dry run, and the step/slew succeeded
                                           // (or the slew was too small to make)
     bool report = false;                  // print the step/adjust message

@@ -37,7 +37,7 @@ class RecordingClock final : public ntp::clock::Clock {
 
 ntpdate::AdjustRequest request(double offset_s) {
     ntpdate::AdjustRequest r;
-    r.offset = ntpdate::lfp_from_seconds(offset_s);
+    r.offset = ntp::oneshot::lfp_from_seconds(offset_s);
     return r;
 }
 
@@ -46,7 +46,7 @@ ntpdate::AdjustRequest request(double offset_s) {
 TEST_CASE("adjust: a large offset steps the clock by exactly the offset") {
     RecordingClock clock;
     auto out = ntpdate::adjust_clock(clock, request(-3.512345));
-    CHECK(out.kind == ntpdate::Adjustment::step);
+    CHECK(out.kind == ntp::oneshot::Adjustment::step);
     REQUIRE(clock.steps.size() == 1);
     CHECK(clock.steps[0] == Approx(-3.512345).margin(1e-9));
     CHECK(clock.slews.empty());
@@ -58,7 +58,7 @@ TEST_CASE("adjust: a large offset steps the clock by exactly the offset") {
 TEST_CASE("adjust: a small offset slews with classic's overshoot") {
     RecordingClock clock;
     auto out = ntpdate::adjust_clock(clock, request(0.1));
-    CHECK(out.kind == ntpdate::Adjustment::slew);
+    CHECK(out.kind == ntp::oneshot::Adjustment::slew);
     REQUIRE(clock.slews.size() == 1);
     CHECK(clock.slews[0] == Approx(0.15).margin(1e-9));
     CHECK(out.report);
@@ -82,7 +82,7 @@ TEST_CASE("adjust: -q / -d never touch the clock but still report") {
     auto r = request(7.0);
     r.dry_run = true;
     auto out = ntpdate::adjust_clock(clock, r);
-    CHECK(out.kind == ntpdate::Adjustment::step);
+    CHECK(out.kind == ntp::oneshot::Adjustment::step);
     CHECK(out.report);
     CHECK_FALSE(out.clock_set);
     CHECK(clock.steps.empty());

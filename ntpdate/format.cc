@@ -9,29 +9,6 @@ namespace ntpdate {
 
 namespace {
 
-// |value| in 32.32 as an unsigned number, rounded to `digits` decimals.
-std::string format_magnitude(bool negative, std::uint64_t magnitude, int digits) {
-    if (digits < 0) digits = 0;
-    if (digits > 9) digits = 9;
-    std::uint64_t scale = 1;
-    for (int i = 0; i < digits; ++i) scale *= 10;
-    // Exact: (magnitude * 10^digits + 2^31) / 2^32, round half up on the
-    // magnitude, which is half away from zero on the signed value.
-    unsigned __int128 scaled = static_cast<unsigned __int128>(magnitude) * scale;
-    scaled += static_cast<unsigned __int128>(1) << 31;
-    auto rounded = static_cast<std::uint64_t>(scaled >> 32);
-    char buf[48];
-    if (digits == 0) {
-        std::snprintf(buf, sizeof buf, "%s%llu", negative ? "-" : "",
-                      static_cast<unsigned long long>(rounded));
-    } else {
-        std::snprintf(buf, sizeof buf, "%s%llu.%0*llu", negative ? "-" : "",
-                      static_cast<unsigned long long>(rounded / scale), digits,
-                      static_cast<unsigned long long>(rounded % scale));
-    }
-    return buf;
-}
-
 constexpr const char* day_names[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 constexpr const char* month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -57,21 +34,6 @@ std::string refid_text(const ServerReport& s) {
 }
 
 }  // namespace
-
-std::string format_lfp(Lfp value, int digits) {
-    bool negative = value < 0;
-    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value)
-                                       : static_cast<std::uint64_t>(value);
-    return format_magnitude(negative, magnitude, digits);
-}
-
-std::string format_sfp(Sfp value, int digits) {
-    return format_lfp(static_cast<Lfp>(value) * 65536, digits);
-}
-
-std::string format_ufp(Ufp value, int digits) {
-    return format_magnitude(false, static_cast<std::uint64_t>(value) << 16, digits);
-}
 
 std::string pretty_date(ntp::wire::NtpTimestamp ts, ntp::wire::NtpTime local_now) {
     ntp::wire::NtpTime t = ntp::wire::closest_era(ts, local_now);
@@ -110,14 +72,14 @@ std::string debug_block(const ServerReport& s, ntp::wire::NtpTime local_now) {
     out += "originate timestamp: " + pretty_date(s.originate_ts, local_now) + "\n";
     out += "transmit timestamp:  " + pretty_date(s.transmit_ts, local_now) + "\n";
     out += "filter delay: ";
-    for (int i = 0; i < ntpdate::max_samples; ++i) {
+    for (int i = 0; i < ntp::oneshot::max_samples; ++i) {
         out += column8(format_sfp(s.slots[static_cast<std::size_t>(i)].delay, 5));
-        if (i == ntpdate::max_samples / 2 - 1) out += "\n        ";
+        if (i == ntp::oneshot::max_samples / 2 - 1) out += "\n        ";
     }
     out += "\nfilter offset:";
-    for (int i = 0; i < ntpdate::max_samples; ++i) {
+    for (int i = 0; i < ntp::oneshot::max_samples; ++i) {
         out += column8(format_lfp(s.slots[static_cast<std::size_t>(i)].offset, 6));
-        if (i == ntpdate::max_samples / 2 - 1) out += "\n        ";
+        if (i == ntp::oneshot::max_samples / 2 - 1) out += "\n        ";
     }
     out += "\n";
     out += "delay " + format_sfp(s.filter.delay, 5) + ", dispersion " +
@@ -126,8 +88,8 @@ std::string debug_block(const ServerReport& s, ntp::wire::NtpTime local_now) {
     return out;
 }
 
-std::string adjust_message(ntpdate::Adjustment kind, const std::string& address, Lfp offset) {
-    return std::string(kind == ntpdate::Adjustment::step ? "step" : "adjust") + " time server " +
+std::string adjust_message(ntp::oneshot::Adjustment kind, const std::string& address, Lfp offset) {
+    return std::string(kind == ntp::oneshot::Adjustment::step ? "step" : "adjust") + " time server " +
            address + " offset " + format_lfp(offset, 6) + " sec";
 }
 

@@ -7,23 +7,19 @@
 #include <cstdint>
 #include <string>
 
-#include "ntpdate/sample_filter.hh"
+#include "libntp/oneshot/fixed_text.hh"
+#include "libntp/oneshot/sample_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
 #include "libntp/wire/ntp_time.hh"
 
 namespace ntpdate {
 
-using ntpdate::Lfp;
-using ntpdate::Sfp;
-using ntpdate::Ufp;
-
-// Classic lfptoa/fptoa/ufptoa: "-" for negative values (also when the
-// rounded value is zero: "-0.000000"), never "+", `digits` decimals rounded
-// half away from zero on the exact binary value, the carry going into the
-// integer part ("1.000000").
-std::string format_lfp(Lfp value, int digits);
-std::string format_sfp(Sfp value, int digits);
-std::string format_ufp(Ufp value, int digits);
+using ntp::oneshot::Lfp;
+using ntp::oneshot::Sfp;
+using ntp::oneshot::Ufp;
+using ntp::oneshot::format_lfp;
+using ntp::oneshot::format_sfp;
+using ntp::oneshot::format_ufp;
 
 // Classic prettydate: "eeaca75d.bb2601a9  Sat, Nov 21 2026 23:27:25.731" in
 // local time; the era is the one closest to `local_now` (so raw 0 prints as
@@ -39,13 +35,13 @@ struct ServerReport {
     int leap = 0;
     std::uint8_t trust = 0;
     ntp::wire::RefId refid;
-    ntpdate::FilterResult filter;
+    ntp::oneshot::FilterResult filter;
     int transmitted = 0;
     int in_filter = 0;
     ntp::wire::NtpTimestamp reference_ts;
     ntp::wire::NtpTimestamp originate_ts;  // the server's transmit time
     ntp::wire::NtpTimestamp transmit_ts;   // our last transmit time
-    std::array<ntpdate::Sample, ntpdate::max_samples> slots{};
+    std::array<ntp::oneshot::Sample, ntp::oneshot::max_samples> slots{};
 };
 
 // "server 10.200.0.1, stratum 2, offset 0.000009, delay 0.02568\n"
@@ -55,7 +51,7 @@ std::string query_line(const ServerReport& server);
 std::string debug_block(const ServerReport& server, ntp::wire::NtpTime local_now);
 
 // "step time server ADDR offset OFS sec" / "adjust time server ..."
-std::string adjust_message(ntpdate::Adjustment kind, const std::string& address,
+std::string adjust_message(ntp::oneshot::Adjustment kind, const std::string& address,
                            Lfp offset);
 
 }  // namespace ntpdate

@@ -22,7 +22,7 @@ ntpdate::ServerReport classic_capture() {
     r.stratum = 2;
     r.precision_log2 = -26;
     r.filter.delay = 0x0692;  // 0.02567
-    r.filter.offset = ntpdate::lfp_from_seconds(0.000004);
+    r.filter.offset = ntp::oneshot::lfp_from_seconds(0.000004);
     r.filter.dispersion = 0;
     r.transmitted = 4;
     r.in_filter = 4;
@@ -33,8 +33,8 @@ ntpdate::ServerReport classic_capture() {
     const double offsets[4] = {0.000017, 0.000004, 0.000006, 0.000005};
     for (std::size_t i = 0; i < 4; ++i) {
         // The 16.16 value nearest to the captured delay.
-        r.slots[i].delay = static_cast<ntpdate::Sfp>(delays[i] * 65536 + 0.5);
-        r.slots[i].offset = ntpdate::lfp_from_seconds(offsets[i]);
+        r.slots[i].delay = static_cast<ntp::oneshot::Sfp>(delays[i] * 65536 + 0.5);
+        r.slots[i].offset = ntp::oneshot::lfp_from_seconds(offsets[i]);
     }
     return r;
 }
@@ -42,28 +42,6 @@ ntpdate::ServerReport classic_capture() {
 NtpTime capture_now() { return NtpTime::from_timestamp(NtpTimestamp(0xeeaca764, 0), 0); }
 
 }  // namespace
-
-TEST_CASE("format_lfp: 6 decimals, minus sign, no plus, rounding with carry") {
-    using ntpdate::format_lfp;
-    CHECK(format_lfp(ntpdate::lfp_from_seconds(0.000139), 6) == "0.000139");
-    CHECK(format_lfp(ntpdate::lfp_from_seconds(-3.512345), 6) == "-3.512345");
-    CHECK(format_lfp(0, 6) == "0.000000");
-    CHECK(format_lfp(ntpdate::lfp_from_seconds(0.9999996), 6) == "1.000000");
-    CHECK(format_lfp(ntpdate::lfp_from_seconds(77556618.173854), 6) == "77556618.173854");
-    // Classic keeps the sign of a value that rounds to zero.
-    CHECK(format_lfp(-1, 6) == "-0.000000");
-    // Half away from zero on the exact binary value: 0.5 us = 2147.483648 units.
-    CHECK(format_lfp(2148, 6) == "0.000001");
-    CHECK(format_lfp(2147, 6) == "0.000000");
-}
-
-TEST_CASE("format_sfp / format_ufp: 5 decimals of a 16.16 value") {
-    CHECK(ntpdate::format_sfp(0x0692, 5) == "0.02567");
-    CHECK(ntpdate::format_sfp(0, 5) == "0.00000");
-    CHECK(ntpdate::format_sfp(-0x8000, 5) == "-0.50000");
-    CHECK(ntpdate::format_ufp(ntpdate::max_dispersion, 5) == "64.00000");
-    CHECK(ntpdate::format_ufp(0, 5) == "0.00000");
-}
 
 TEST_CASE("pretty_date: classic prettydate in local time") {
     use_utc();
@@ -78,8 +56,8 @@ TEST_CASE("query_line: samples/classic/ntpdate-q.txt and -q-noserver") {
     ntpdate::ServerReport r;
     r.address = "10.200.0.1";
     r.stratum = 2;
-    r.filter.offset = ntpdate::lfp_from_seconds(0.000009);
-    r.filter.delay = static_cast<ntpdate::Sfp>(0.02568 * 65536 + 0.5);
+    r.filter.offset = ntp::oneshot::lfp_from_seconds(0.000009);
+    r.filter.delay = static_cast<ntp::oneshot::Sfp>(0.02568 * 65536 + 0.5);
     CHECK(ntpdate::query_line(r) == "server 10.200.0.1, stratum 2, offset 0.000009, delay 0.02568\n");
 
     ntpdate::ServerReport none;
@@ -127,14 +105,14 @@ TEST_CASE("debug_block: stratum 1 shows the refid text, leap bits, trust in octa
 TEST_CASE("debug_block: a negative offset is cut to 8 columns like classic's %-8.8s") {
     use_utc();
     ntpdate::ServerReport r = classic_capture();
-    r.slots[0].offset = ntpdate::lfp_from_seconds(-0.000017);
+    r.slots[0].offset = ntp::oneshot::lfp_from_seconds(-0.000017);
     CHECK(ntpdate::debug_block(r, capture_now()).find("filter offset: -0.00001 0.000004") !=
           std::string::npos);
 }
 
 TEST_CASE("adjust_message: step and adjust lines") {
-    CHECK(ntpdate::adjust_message(ntpdate::Adjustment::slew, "10.200.0.1", ntpdate::lfp_from_seconds(0.000004)) ==
+    CHECK(ntpdate::adjust_message(ntp::oneshot::Adjustment::slew, "10.200.0.1", ntp::oneshot::lfp_from_seconds(0.000004)) ==
           "adjust time server 10.200.0.1 offset 0.000004 sec");
-    CHECK(ntpdate::adjust_message(ntpdate::Adjustment::step, "192.0.2.1", ntpdate::lfp_from_seconds(-3.512345)) ==
+    CHECK(ntpdate::adjust_message(ntp::oneshot::Adjustment::step, "192.0.2.1", ntp::oneshot::lfp_from_seconds(-3.512345)) ==
           "step time server 192.0.2.1 offset -3.512345 sec");
 }

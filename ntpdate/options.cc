@@ -13,8 +13,8 @@ namespace {
 long classic_atoi(const std::string& text) { return std::atol(text.c_str()); }
 
 // -t: ticks = round(T * 5) computed in 16.16 like classic, at least 5 (1 s).
-int timeout_ticks_for(ntpdate::Lfp value) {
-    std::int64_t fp = ntpdate::lfp_to_sfp(value);
+int timeout_ticks_for(ntp::oneshot::Lfp value) {
+    std::int64_t fp = ntp::oneshot::lfp_to_sfp(value);
     std::int64_t ticks = (fp * 5 + 0x8000) >> 16;
     return static_cast<int>(std::clamp<std::int64_t>(ticks, 5, 5 * 3600));
 }
@@ -128,7 +128,7 @@ class Parser {
             case 'o': o_.version = static_cast<int>(classic_atoi(value)); break;
             case 'p': {
                 long n = classic_atoi(value);
-                if (n <= 0 || n > ntpdate::max_samples) {
+                if (n <= 0 || n > ntp::oneshot::max_samples) {
                     error(std::string(progname_) + ": number of samples (" + std::to_string(n) +
                           ") is invalid");
                 } else {
@@ -173,7 +173,7 @@ std::string usage_line(std::string_view progname) {
            " server ...";
 }
 
-std::optional<ntpdate::Lfp> parse_decimal_lfp(std::string_view text) {
+std::optional<ntp::oneshot::Lfp> parse_decimal_lfp(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     bool negative = false;
@@ -200,7 +200,7 @@ std::optional<ntpdate::Lfp> parse_decimal_lfp(std::string_view text) {
     if (!digits || i != text.size()) return std::nullopt;
     auto frac = static_cast<std::uint64_t>(
         ((static_cast<unsigned __int128>(frac_num) << 32) + frac_den / 2) / frac_den);
-    ntpdate::Lfp v = static_cast<ntpdate::Lfp>((whole << 32) + frac);
+    ntp::oneshot::Lfp v = static_cast<ntp::oneshot::Lfp>((whole << 32) + frac);
     return negative ? -v : v;
 }
 

@@ -15,11 +15,12 @@
 #include <string_view>
 #include <vector>
 
-#include "ntpdate/sample_filter.hh"
+#include "libntp/oneshot/network.hh"
+#include "libntp/oneshot/sample_filter.hh"
 
 namespace ntpdate {
 
-enum class AddressFamily { any, v4, v6 };
+using AddressFamily = ntp::oneshot::AddressFamily;
 enum class ClockBackend { kernel, null };
 
 struct Options {
@@ -28,10 +29,10 @@ struct Options {
     bool always_step = false;                   // -b
     bool never_step = false;                    // -B
     int debug = 0;                              // -d, repeatable
-    ntpdate::Lfp auth_delay = 0;     // -e, fraction of a second
+    ntp::oneshot::Lfp auth_delay = 0;     // -e, fraction of a second
     std::string key_file = "/etc/ntp.keys";     // -k
     int version = 4;                            // -o
-    int samples = ntpdate::default_samples;  // -p
+    int samples = ntp::oneshot::default_samples;  // -p
     bool query_only = false;                    // -q
     bool use_syslog = false;                    // -s
     // -t: classic keeps the timeout in 0.2 s ticks, at least 1 s; default 2 s.
@@ -61,6 +62,6 @@ std::string usage_line(std::string_view progname);
 
 // Classic atolfp: optional sign, decimal digits, optional fraction. nullopt
 // for anything else.
-std::optional<ntpdate::Lfp> parse_decimal_lfp(std::string_view text);
+std::optional<ntp::oneshot::Lfp> parse_decimal_lfp(std::string_view text);
 
 }  // namespace ntpdate

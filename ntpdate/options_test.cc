@@ -36,7 +36,7 @@ TEST_CASE("options: every classic letter, grouped and with attached arguments") 
                     "-t", "0.5", "a", "b"});
     REQUIRE(p.options);
     const auto& o = *p.options;
-    CHECK(o.family == ntpdate::AddressFamily::v6);  // the last of -4/-6 wins
+    CHECK(o.family == ntp::oneshot::AddressFamily::v6);  // the last of -4/-6 wins
     CHECK_FALSE(o.always_step);                     // -B after -b clears it
     CHECK(o.never_step);
     CHECK(o.debug == 1);

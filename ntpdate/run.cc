@@ -2,8 +2,6 @@
 
 #include "ntpdate/run.hh"
 
-#include <poll.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -15,25 +13,32 @@
 #include "libntp/auth/mac.hh"
 #include "libntp/clock/precision.hh"
 #include "libntp/io/udp_socket.hh"
-#include "ntpdate/sample_filter.hh"
+#include "libntp/oneshot/sample_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
 #include "libntp/sys/privileges.hh"
 #include "ntpdate/adjust.hh"
 #include "ntpdate/format.hh"
-#include "ntpdate/network.hh"
-#include "ntpdate/poller.hh"
+#include "libntp/oneshot/network.hh"
+#include "libntp/oneshot/exchange.hh"
+#include "libntp/oneshot/poller.hh"
 
 namespace ntpdate {
 
 namespace wire = ntp::wire;
 namespace io = ntp::io;
+using ntp::oneshot::AuthVerifier;
+using ntp::oneshot::is_reachable;
+using ntp::oneshot::open_sockets;
+using ntp::oneshot::Poller;
+using ntp::oneshot::PollerConfig;
+using ntp::oneshot::PollerOutput;
+using ntp::oneshot::request_header;
+using ntp::oneshot::resolve;
+using ntp::oneshot::Resolution;
+using ntp::oneshot::ServerState;
+using ntp::oneshot::SocketSetup;
 
 namespace {
-
-double steady_now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 // Classic addserver(): every address of every name that has a route.
 // nullopt when the name server is unusable (already reported; exit 1).
@@ -65,11 +70,7 @@ std::optional<std::vector<io::Endpoint>> find_servers(const Options& o, Messages
     return servers;
 }
 
-struct Auth {
-    ntp::auth::KeyStore keys;
-    ntp::auth::MacComputer macs;
-    std::uint32_t key_id = 0;
-};
+using ntp::oneshot::Auth;
 
 // Classic: the key file must load and the key must exist; it is then trusted.
 bool load_keys(const Options& o, Auth& auth, Messages& m) {
@@ -89,80 +90,7 @@ bool load_keys(const Options& o, Auth& auth, Messages& m) {
     return true;
 }
 
-// Builds and sends one request; returns the transmit timestamp used.
-wire::NtpTimestamp send_request(const Options& o, const io::Endpoint& to, SocketSet& sockets,
-                                ntp::clock::Clock& clock, int precision_log2, Auth* auth,
-                                Messages& m) {
-    wire::NtpTime now = wire::NtpTime::from_timespec(clock.now());
-    // Random bits below our precision make the transmit timestamp (which
-    // the reply must echo) unguessable for an off-path attacker.
-    wire::NtpTimestamp xmt = wire::with_random_low_bits(
-        now.timestamp(), precision_log2, ntp::auth::random_u32().value_or(0));
-    if (auth != nullptr) {
-        // -e: classic adds the expected MAC computation time.
-        xmt = wire::NtpTimestamp::from_raw(xmt.raw() + static_cast<std::uint64_t>(o.auth_delay));
-    }
-    std::uint8_t buffer[wire::header_size + wire::max_mac_size];
-    wire::PacketWriter w(buffer);
-    w.header(request_header(o.version, xmt));
-    if (auth != nullptr) {
-        std::uint8_t digest[wire::max_digest_size];
-        std::size_t n = auth->keys.sign(auth->macs, auth->key_id, w.authenticated(), digest);
-        w.mac(auth->key_id, std::span<const std::uint8_t>(digest, n));
-    }
-    auto packet = w.finish();
-    io::UdpSocket* socket = sockets.for_family(to.addr.family);
-    if (!packet || socket == nullptr) {
-        m.error("cannot find family compatible socket to send ntp packet");
-        return xmt;
-    }
-    if (!socket->send_to(*packet, to)) {
-        int err = errno;
-        if (err != EWOULDBLOCK && err != ENOBUFS) {
-            m.error("sendto(" + to.addr.to_string() + "): " + std::strerror(err));
-        }
-    }
-    return xmt;
-}
-
-void poll_servers(const Options& o, Poller& poller, SocketSet& sockets, ntp::clock::Clock& clock,
-                  Auth* auth, Messages& m) {
-    const int precision_log2 = ntp::clock::precision_log2(clock.precision_s());
-    io::RecvBatch batch(8);
-    std::vector<io::UdpSocket*> open;
-    for (io::UdpSocket* s : {sockets.for_family(io::Family::v4), sockets.for_family(io::Family::v6)}) {
-        if (s != nullptr) open.push_back(s);
-    }
-    const auto& servers = poller.servers();
-    for (;;) {
-        double now_s = steady_now_s();
-        for (std::size_t i : poller.due(now_s)) {
-            wire::NtpTimestamp xmt =
-                send_request(o, servers[i].address, sockets, clock, precision_log2, auth, m);
-            poller.transmitted(i, xmt, now_s);
-        }
-        if (poller.finished()) return;
-        double wait_s = poller.next_event_s().value_or(now_s) - steady_now_s();
-        int timeout_ms = wait_s <= 0 ? 0 : static_cast<int>(std::ceil(wait_s * 1000));
-        std::vector<pollfd> fds;
-        for (io::UdpSocket* s : open) fds.push_back(pollfd{s->fd(), POLLIN, 0});
-        int n = ::poll(fds.data(), fds.size(), timeout_ms);
-        if (n < 0 && errno != EINTR) m.error(std::string("poll() error: ") + std::strerror(errno));
-        if (n <= 0) continue;
-        for (std::size_t k = 0; k < fds.size(); ++k) {
-            if ((fds[k].revents & POLLIN) == 0) continue;
-            while (open[k]->receive(batch, [&clock] { return clock.now(); }) > 0) {
-                for (const io::Datagram& d : batch) {
-                    if (d.truncated) continue;
-                    wire::NtpTimestamp rx = wire::NtpTime::from_timespec(d.rx_time).timestamp();
-                    poller.receive(d.source, d.data, rx, steady_now_s());
-                }
-            }
-        }
-    }
-}
-
-ServerReport report_for(const ServerState& s, const ntpdate::FilterResult& f) {
+ServerReport report_for(const ServerState& s, const ntp::oneshot::FilterResult& f) {
     ServerReport r;
     r.address = s.address.addr.to_string();
     r.port = s.address.port;
@@ -185,20 +113,20 @@ ServerReport report_for(const ServerState& s, const ntpdate::FilterResult& f) {
 int decide_and_adjust(const Options& o, const Poller& poller, RunContext& ctx) {
     Messages& m = ctx.messages;
     const auto& states = poller.servers();
-    std::vector<ntpdate::ServerSummary> summaries;
+    std::vector<ntp::oneshot::ServerSummary> summaries;
     std::vector<ServerReport> reports;
     for (const ServerState& s : states) {
-        std::span<const ntpdate::Sample> slots(s.slots.data(), static_cast<std::size_t>(o.samples));
-        ntpdate::FilterResult f = ntpdate::filter(slots);
-        summaries.push_back(ntpdate::ServerSummary{f, s.stratum, s.precision_log2, s.leap,
+        std::span<const ntp::oneshot::Sample> slots(s.slots.data(), static_cast<std::size_t>(o.samples));
+        ntp::oneshot::FilterResult f = ntp::oneshot::filter(slots);
+        summaries.push_back(ntp::oneshot::ServerSummary{f, s.stratum, s.precision_log2, s.leap,
                                               s.reference_ts, s.server_transmit_ts, s.trust});
         reports.push_back(report_for(s, f));
     }
-    ntpdate::Selection selection = ntpdate::select(summaries);
+    ntp::oneshot::Selection selection = ntp::oneshot::select(summaries);
     if (o.debug > 0) {
         for (const auto& [index, reason] : selection.dropped) {
             m.print(reports[index].address + ": Server dropped: " +
-                    std::string(ntpdate::drop_text(reason)) + "\n");
+                    std::string(ntp::oneshot::drop_text(reason)) + "\n");
         }
     }
     if (o.debug > 0 || o.query_only) {
@@ -271,15 +199,14 @@ int run(const Options& o, RunContext& ctx) {
     AuthVerifier verify;
     if (auth) {
         verify = [&auth](std::span<const std::uint8_t> bytes) {
-            wire::DecodeResult d = wire::decode_packet(bytes);
-            if (!d.packet || !d.packet->mac || d.packet->mac->is_crypto_nak()) return false;
-            if (d.packet->mac->key_id != auth->key_id) return false;
-            return auth->keys.check(auth->macs, auth->key_id, d.packet->authenticated,
-                                    d.packet->mac->digest) == ntp::auth::AuthStatus::ok;
+            return ntp::oneshot::verify_reply(*auth, bytes);
         };
     }
     Poller poller(config, *servers, output, verify);
-    poll_servers(o, poller, setup.sockets, ctx.clock, auth ? &*auth : nullptr, m);
+    ntp::oneshot::ExchangeConfig exchange{
+        [&o](wire::NtpTimestamp xmt) { return request_header(o.version, xmt); }, o.auth_delay,
+        auth ? &*auth : nullptr, [&m](const std::string& line) { m.error(line); }, nullptr};
+    ntp::oneshot::exchange(exchange, poller, setup.sockets, ctx.clock);
     return decide_and_adjust(o, poller, ctx);
 }
 

@@ -1,4 +1,4 @@
-#include "ntpdate/poller.hh"
+#include "libntp/oneshot/poller.hh"
 
 #include <catch2/catch.hpp>
 
@@ -18,7 +18,7 @@ Endpoint server(int last_octet, std::uint16_t port = 123) {
 
 wire::NtpTimestamp at(double s) {
     const std::uint64_t base = std::uint64_t{0xeeaca764} << 32;
-    return wire::NtpTimestamp::from_raw(base + static_cast<std::uint64_t>(ntpdate::lfp_from_seconds(s)));
+    return wire::NtpTimestamp::from_raw(base + static_cast<std::uint64_t>(ntp::oneshot::lfp_from_seconds(s)));
 }
 
 // A server reply to a request with origin `origin`, whose clock is `offset_s`
@@ -51,12 +51,12 @@ Reply good_reply(wire::NtpTimestamp origin, double sent_s, double offset_s, doub
 struct Session {
     std::vector<std::string> debug;
     std::vector<std::string> errors;
-    ntpdate::Poller poller;
+    ntp::oneshot::Poller poller;
 
-    Session(ntpdate::PollerConfig config, std::vector<Endpoint> servers,
-            ntpdate::AuthVerifier verify = nullptr)
+    Session(ntp::oneshot::PollerConfig config, std::vector<Endpoint> servers,
+            ntp::oneshot::AuthVerifier verify = nullptr)
         : poller(config, std::move(servers),
-                 ntpdate::PollerOutput{[this](const std::string& l) { debug.push_back(l); },
+                 ntp::oneshot::PollerOutput{[this](const std::string& l) { debug.push_back(l); },
                                        [this](const std::string& l) { errors.push_back(l); }},
                  std::move(verify)) {}
 
@@ -72,8 +72,8 @@ struct Session {
     }
 };
 
-ntpdate::PollerConfig config(int samples, int debug = 0) {
-    ntpdate::PollerConfig c;
+ntp::oneshot::PollerConfig config(int samples, int debug = 0) {
+    ntp::oneshot::PollerConfig c;
     c.samples = samples;
     c.debug = debug;
     return c;
@@ -82,7 +82,7 @@ ntpdate::PollerConfig config(int samples, int debug = 0) {
 }  // namespace
 
 TEST_CASE("request_header: the classic ntpdate request") {
-    wire::NtpHeader h = ntpdate::request_header(4, at(1));
+    wire::NtpHeader h = ntp::oneshot::request_header(4, at(1));
     std::array<std::uint8_t, 48> b{};
     REQUIRE(wire::encode_header(h, b));
     CHECK(b[0] == 0xe3);  // LI 3, VN 4, mode 3
@@ -94,7 +94,7 @@ TEST_CASE("request_header: the classic ntpdate request") {
     CHECK(b[9] == 0x01);  // root dispersion 1.0
     CHECK(h.origin_ts.is_zero());
     CHECK(h.transmit_ts == at(1));
-    CHECK(ntpdate::request_header(3, at(1)).version == 3);
+    CHECK(ntp::oneshot::request_header(3, at(1)).version == 3);
 }
 
 TEST_CASE("poller: -p 1 with a responsive server is one round trip") {
@@ -107,7 +107,7 @@ TEST_CASE("poller: -p 1 with a responsive server is one round trip") {
     const auto& st = s.poller.servers()[0];
     CHECK(st.filled == 1);
     CHECK(st.stratum == 2);
-    CHECK(ntpdate::lfp_to_seconds(st.slots[0].offset) == Approx(0.25).margin(1e-5));
+    CHECK(ntp::oneshot::lfp_to_seconds(st.slots[0].offset) == Approx(0.25).margin(1e-5));
 }
 
 TEST_CASE("poller: 4 samples go out 2 s apart, never closer, and finish with the last reply") {
@@ -256,7 +256,7 @@ TEST_CASE("poller: a duplicated reply fills only one slot") {
 
 TEST_CASE("poller: -a marks failed authentications in the trust register") {
     bool pass = false;
-    ntpdate::PollerConfig c = config(2, 1);
+    ntp::oneshot::PollerConfig c = config(2, 1);
     c.authenticate = true;
     c.auth_key = 7;
     Session a(c, {server(1)}, [&pass](std::span<const std::uint8_t>) { return pass; });

@@ -1,6 +1,7 @@
 #pragma once
-// ntpdate's contact with the network: resolving server names (synchronously:
-// a one-shot tool has nothing else to do meanwhile) and its sockets.
+// The one-shot clients' (ntpdate, sntp) contact with the network: resolving
+// server names (synchronously: a one-shot tool has nothing else to do
+// meanwhile) and their sockets.
 
 #include <optional>
 #include <string>
@@ -8,9 +9,11 @@
 
 #include "libntp/io/endpoint.hh"
 #include "libntp/io/udp_socket.hh"
-#include "ntpdate/options.hh"
 
-namespace ntpdate {
+namespace ntp::oneshot {
+
+// -4 / -6: which address family the names resolve to.
+enum class AddressFamily { any, v4, v6 };
 
 struct Resolution {
     int gai_error = 0;                      // 0 or an EAI_* code
@@ -47,4 +50,4 @@ struct SocketSetup {
 // (-q, -d, -u) each needed family gets an ephemeral port.
 SocketSetup open_sockets(bool bind_ntp_port, AddressFamily family, bool need_v4, bool need_v6);
 
-}  // namespace ntpdate
+}  // namespace ntp::oneshot

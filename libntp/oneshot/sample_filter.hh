@@ -20,7 +20,7 @@
 
 #include "libntp/wire/ntp_time.hh"
 
-namespace ntpdate {
+namespace ntp::oneshot {
 
 using Lfp = std::int64_t;
 using Sfp = std::int32_t;
@@ -136,4 +136,4 @@ Adjustment choose_adjustment(Sfp short_offset, bool always_step, bool never_step
 // offset, at most 62.5 ms, in the same direction.
 Lfp slew_with_overshoot(Lfp offset);
 
-}  // namespace ntpdate
+}  // namespace ntp::oneshot

@@ -1,11 +1,11 @@
-#include "ntpdate/sample_filter.hh"
+#include "libntp/oneshot/sample_filter.hh"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 
-namespace ntpdate {
+namespace ntp::oneshot {
 
 namespace {
 
@@ -229,4 +229,4 @@ Lfp slew_with_overshoot(Lfp offset) {
     return negative ? -total : total;
 }
 
-}  // namespace ntpdate
+}  // namespace ntp::oneshot

@@ -1,17 +1,17 @@
-#include "ntpdate/poller.hh"
+#include "libntp/oneshot/poller.hh"
 
 #include <algorithm>
 
-#include "ntpdate/format.hh"
+#include "libntp/oneshot/fixed_text.hh"
 
-namespace ntpdate {
+namespace ntp::oneshot {
 
 namespace wire = ntp::wire;
 
 Poller::Poller(PollerConfig config, std::vector<ntp::io::Endpoint> servers, PollerOutput output,
                AuthVerifier verify)
     : config_(config), output_(std::move(output)), verify_(std::move(verify)) {
-    config_.samples = std::clamp(config_.samples, 1, ntpdate::max_samples);
+    config_.samples = std::clamp(config_.samples, 1, ntp::oneshot::max_samples);
     servers_.reserve(servers.size());
     for (const auto& address : servers) {
         ServerState s;
@@ -24,8 +24,8 @@ void Poller::debug(int level, const std::string& line) const {
     if (config_.debug >= level && output_.debug_line) output_.debug_line(line);
 }
 
-void Poller::add_slot(ServerState& s, ntpdate::Sample sample) {
-    if (s.filled < ntpdate::max_samples) s.slots[static_cast<std::size_t>(s.filled++)] = sample;
+void Poller::add_slot(ServerState& s, ntp::oneshot::Sample sample) {
+    if (s.filled < ntp::oneshot::max_samples) s.slots[static_cast<std::size_t>(s.filled++)] = sample;
 }
 
 std::vector<std::size_t> Poller::due(double now_s) {
@@ -35,7 +35,7 @@ std::vector<std::size_t> Poller::due(double now_s) {
         if (s.complete || now_s < s.next_event_s) continue;
         if (s.filled < s.transmitted) {
             // The last request went unanswered: an empty slot, as classic.
-            add_slot(s, ntpdate::Sample{});
+            add_slot(s, ntp::oneshot::Sample{});
             s.awaiting.reset();
         }
         if (s.filled >= config_.samples) {
@@ -122,11 +122,11 @@ void Poller::receive(const ntp::io::Endpoint& source, std::span<const std::uint8
     // "Make sure the server is at least somewhat sane": a zero receive
     // timestamp, or a transmit not strictly after the receive, is ignored.
     if (header->receive_ts.is_zero() ||
-        ntpdate::lfp_diff(header->transmit_ts, header->receive_ts) <= 0) {
+        ntp::oneshot::lfp_diff(header->transmit_ts, header->receive_ts) <= 0) {
         return;
     }
 
-    ntpdate::Sample sample = ntpdate::make_sample(*s->awaiting, header->receive_ts, header->transmit_ts,
+    ntp::oneshot::Sample sample = ntp::oneshot::make_sample(*s->awaiting, header->receive_ts, header->transmit_ts,
                                         receive_ts, header->precision_log2);
     debug(4, "offset: " + format_lfp(sample.offset, 6) + ", delay " + format_sfp(sample.delay, 5));
     add_slot(*s, sample);
@@ -155,11 +155,11 @@ wire::NtpHeader request_header(int version, wire::NtpTimestamp transmit_ts) {
     h.mode = wire::Mode::client;
     h.stratum = 0;
     h.poll_log2 = 3;                                  // NTP_MINPOLL
-    h.precision_log2 = ntpdate::own_precision_log2;        // NTPDATE_PRECISION
+    h.precision_log2 = ntp::oneshot::own_precision_log2;        // NTPDATE_PRECISION
     h.root_delay = wire::NtpShort::from_raw(0x10000);       // NTPDATE_DISTANCE, 1 s
     h.root_dispersion = wire::NtpShort::from_raw(0x10000);  // NTPDATE_DISP, 1 s
     h.transmit_ts = transmit_ts;
     return h;
 }
 
-}  // namespace ntpdate
+}  // namespace ntp::oneshot

@@ -1,4 +1,4 @@
-#include "ntpdate/network.hh"
+#include "libntp/oneshot/network.hh"
 
 #include <netdb.h>
 #include <sys/socket.h>
@@ -10,7 +10,7 @@
 
 #include "libntp/io/unique_fd.hh"
 
-namespace ntpdate {
+namespace ntp::oneshot {
 
 namespace io = ntp::io;
 
@@ -108,4 +108,4 @@ SocketSetup open_sockets(bool bind_ntp_port, AddressFamily family, bool need_v4,
     return setup;
 }
 
-}  // namespace ntpdate
+}  // namespace ntp::oneshot

@@ -30,14 +30,14 @@
 #include <vector>
 
 #include "libntp/io/endpoint.hh"
-#include "ntpdate/sample_filter.hh"
+#include "libntp/oneshot/sample_filter.hh"
 #include "libntp/wire/ntp_packet.hh"
 #include "libntp/wire/ntp_time.hh"
 
-namespace ntpdate {
+namespace ntp::oneshot {
 
 struct PollerConfig {
-    int samples = ntpdate::default_samples;
+    int samples = ntp::oneshot::default_samples;
     double spacing_s = 2.0;
     int debug = 0;
     bool authenticate = false;
@@ -46,7 +46,7 @@ struct PollerConfig {
 
 struct ServerState {
     ntp::io::Endpoint address;  // port 123
-    std::array<ntpdate::Sample, ntpdate::max_samples> slots{};
+    std::array<ntp::oneshot::Sample, ntp::oneshot::max_samples> slots{};
     int filled = 0;       // classic filter_nextpt
     int transmitted = 0;  // classic xmtcnt
     bool complete = false;
@@ -103,7 +103,7 @@ class Poller {
   private:
     ServerState* find(const ntp::io::Endpoint& source);
     void debug(int level, const std::string& line) const;
-    void add_slot(ServerState& s, ntpdate::Sample sample);
+    void add_slot(ServerState& s, ntp::oneshot::Sample sample);
 
     PollerConfig config_;
     std::vector<ServerState> servers_;
@@ -116,4 +116,4 @@ class Poller {
 // `transmit_ts`, other timestamps zero (48 octets).
 ntp::wire::NtpHeader request_header(int version, ntp::wire::NtpTimestamp transmit_ts);
 
-}  // namespace ntpdate
+}  // namespace ntp::oneshot
