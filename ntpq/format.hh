@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "libntp/client/refclock_text.hh"
 #include "libntp/io/endpoint.hh"
 #include "libntp/wire/ntp_time.hh"
 
@@ -47,10 +48,9 @@ std::string cat_v(std::string_view text, bool stop_at_nul = false);
 // IPv6 address; the port defaults to 123.
 std::optional<ntp::io::Endpoint> decode_netnum(std::string_view text);
 
-// 127.127.t.u reference clock pseudo-addresses (ISREFCLOCKADR).
-bool is_refclock_address(const ntp::io::IpAddress& a);
-// refnumtoa(): "LOCAL(0)", "GPS_NMEA(1)", "REFCLK(99,0)" for unknown types.
-std::string refclock_name(const ntp::io::IpAddress& a);
+// ISREFCLOCKADR() and refnumtoa(), shared with the other mode 6 tools.
+using ntp::client::is_refclock_address;
+using ntp::client::refclock_name;
 
 // modetoa(): unspec, sym_active, ... bclient, else "mode#N".
 std::string mode_name(std::int64_t mode);
