@@ -332,6 +332,7 @@ int Daemon::run(const std::vector<std::string>& argv) {
 
     tick_timer_ = loop_->every(tick_interval, [this] { on_tick(); });
     if (background_) background_->report(0);
+    on_tick();  // what is due at once (the LOCAL clock's first sample)
     loop_->run();
     return exit_status_;
 }

@@ -23,7 +23,9 @@ std::uint16_t check_fitness(const FitnessInput& in, const FitnessLimits& limits)
         !(in.root_distance_s < limits.max_dist_s +
                                    constants::phi * std::ldexp(1.0, in.host_poll_log2)))
         bad |= flash::test11_distance;
-    if (in.stratum > 1 && in.peer_refid != loopback_refid &&
+    // Only a source we hear from can form a loop: an unreached one still
+    // carries INIT, which is also our own refid before the first sync.
+    if (in.reachable && in.stratum > 1 && in.peer_refid != loopback_refid &&
         ((in.our_address_refid != 0 && in.peer_refid == in.our_address_refid) ||
          (in.system_refid != 0 && in.peer_refid == in.system_refid)))
         bad |= flash::test12_loop;

@@ -44,6 +44,11 @@ TEST_CASE("fitness: a good peer passes, each failure sets its own flash bit") {
     CHECK(check_fitness(loop) == flash::test12_loop);
     loop.stratum = 1;  // a primary server's refid is text, never an address
     CHECK(check_fitness(loop) == 0);
+    auto unreached = good;  // never heard: INIT against our own INIT is no loop
+    unreached.reachable = false;
+    unreached.stratum = 16;
+    unreached.peer_refid = unreached.system_refid = 0x494e4954;
+    CHECK(check_fitness(unreached) == (flash::test10_bad_sync | flash::test13_unreachable));
     auto orphan = good;
     orphan.peer_refid = orphan.system_refid = 0x7f000001;
     CHECK(check_fitness(orphan) == 0);

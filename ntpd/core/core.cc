@@ -358,7 +358,10 @@ void Core::mobilize_refclock(const ntp::config::Association& a, ntp::config::Ref
     }
     if (stratum) c.fudge_stratum = *stratum;
     if (refid) c.fudge_refid = *refid;
-    PeerEntry& e = peers_.add(std::move(c), steady_s, 1.0);
+    // The LOCAL clock needs no filtering: its first sample is taken at the
+    // first tick, so a LOCAL-only server is synchronised at once.
+    const double first_poll_s = c.kind == PeerKind::refclock_local ? 0.0 : 1.0;
+    PeerEntry& e = peers_.add(std::move(c), steady_s, first_poll_s);
     e.driver = std::move(driver);
     peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));
 }
