@@ -239,7 +239,7 @@ private:
     ntp::io::SendBatch tx_batch_{32, 128};
 
     std::unique_ptr<ntp::io::ThreadedResolver> resolver_;
-    OpenSslRandom random_;
+    SystemRandom random_;
     std::unique_ptr<RtcWriter> rtc_writer_;
     std::optional<int> hwclock_interval_s_;
     std::unique_ptr<AssociationSockets> assoc_sockets_;

@@ -1,14 +1,16 @@
 #include "libntp/auth/mac.hh"
 
+#include <sys/random.h>
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <climits>
 
 namespace ntp::auth {
@@ -93,9 +95,7 @@ struct MacComputer::Contexts {
     std::unique_ptr<EVP_MAC_CTX, MacCtxFree> cmac;  // made on first CMAC use
 };
 
-MacComputer::MacComputer() : contexts_(std::make_unique<Contexts>()) {
-    contexts_->md.reset(EVP_MD_CTX_new());
-}
+MacComputer::MacComputer() : contexts_(std::make_unique<Contexts>()) {}
 
 MacComputer::~MacComputer() = default;
 
@@ -125,6 +125,7 @@ std::size_t MacComputer::compute(const MacAlgorithm& algorithm, std::span<const 
         OPENSSL_cleanse(key.data(), key.size());
         if (!ok || len < impl.digest_size) return 0;
     } else {
+        if (!contexts_->md) contexts_->md.reset(EVP_MD_CTX_new());  // on first use
         EVP_MD_CTX* ctx = contexts_->md.get();
         unsigned int len = 0;
         // digest(key || data): RFC 5905 appendix, the classic MD5 MAC.
@@ -149,11 +150,15 @@ bool MacComputer::verify(const MacAlgorithm& algorithm, std::span<const std::uin
 }
 
 bool random_bytes(std::span<std::uint8_t> out) {
+    // The kernel's generator: as strong as OpenSSL's (which seeds from it)
+    // and it does not make OpenSSL load its providers in a daemon that has
+    // no keys, which costs megabytes of resident memory.
     std::size_t done = 0;
     while (done < out.size()) {
-        const std::size_t chunk = std::min<std::size_t>(out.size() - done, INT_MAX);
-        if (RAND_bytes(out.data() + done, static_cast<int>(chunk)) != 1) return false;
-        done += chunk;
+        const ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<std::size_t>(n);
     }
     return true;
 }

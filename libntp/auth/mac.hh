@@ -75,7 +75,7 @@ private:
     std::unique_ptr<Contexts> contexts_;
 };
 
-// Cryptographically strong random bytes (OpenSSL RAND_bytes). False on failure
+// Cryptographically strong random bytes (the kernel's getrandom). False on failure
 // (the caller must then not send, rather than send predictable values).
 bool random_bytes(std::span<std::uint8_t> out);
 std::optional<std::uint32_t> random_u32();

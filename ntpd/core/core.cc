@@ -1,6 +1,5 @@
 #include "ntpd/core/core.hh"
 
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
@@ -104,15 +103,11 @@ std::uint32_t address_metric(const ntp::io::IpAddress& a) {
 
 }  // namespace
 
-std::uint32_t OpenSslRandom::next_u32() {
-    std::array<unsigned char, 4> b{};
-    if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-        // OpenSSL's generator failing is not something a packet can cause;
-        // fall back to a weak value rather than stopping the daemon.
-        static_assert(sizeof(unsigned) >= 4);
-        return static_cast<std::uint32_t>(std::rand());
-    }
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+std::uint32_t SystemRandom::next_u32() {
+    // The generator failing is not something a packet can cause; fall back
+    // to a weak value rather than stopping the daemon.
+    if (auto v = ntp::auth::random_u32()) return *v;
+    return static_cast<std::uint32_t>(std::rand());
 }
 
 // Everything the core takes from the configuration, with classic defaults.

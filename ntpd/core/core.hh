@@ -97,8 +97,8 @@ public:
     virtual std::uint32_t next_u32() = 0;
 };
 
-// Randomness from OpenSSL (RAND_bytes) for the daemon.
-class OpenSslRandom final : public RandomSource {
+// The daemon's randomness: the kernel's generator (ntp::auth::random_bytes).
+class SystemRandom final : public RandomSource {
 public:
     std::uint32_t next_u32() override;
 };
