@@ -596,12 +596,16 @@ PacketResult Core::on_packet(const ReceivedPacket& rx) {
     }
 
     const NtpTime t4 = NtpTime::from_timespec(rx.received_at);
-    const PeerEvent ev = e->peer.accept_reply(h, t4.timestamp(), steady, authenticated);
+    const std::uint16_t header_bits = Peer::header_tests(h, settings_->floor, settings_->ceiling);
+    const PeerEvent ev = e->peer.accept_reply(h, t4.timestamp(), steady, authenticated, header_bits);
     if (ev != PeerEvent::none) peer_event(*e, ev);
-
-    const std::uint16_t packet_bits = Peer::header_tests(h, settings_->floor, settings_->ceiling);
-    e->peer.set_flash(static_cast<std::uint16_t>((e->peer.flash() & ntp::sync::flash::fitness_mask) | packet_bits));
-    if (packet_bits != 0) return PacketResult::accepted;  // reachable, but no time from it
+    if (header_bits != 0) {
+        // No time from it, and the server is unfit now: select again at
+        // once, so a system peer that lost its own sync (leap 3, stratum
+        // 16) is dropped at this reply, not when its filter runs dry.
+        clock_select(rx.received_at);
+        return PacketResult::accepted;
+    }
     // Timestamps within seconds of a leap may come from both sides of it.
     if (leap_->near_leap(ntp::clock::to_seconds(rx.received_at))) return PacketResult::accepted;
 
@@ -692,6 +696,10 @@ void Core::clock_select(const timespec& now) {
         fi.system_refid = sys_.refid;
         std::uint16_t bits = ntp::sync::check_fitness(fi, {s.floor, s.ceiling, s.max_dist_s});
         if (!e.filter.has_sample()) bits |= ntp::sync::flash::test11_distance;
+        // The latest reply failed the header tests (TEST6/7) in a way the
+        // captured leap and stratum may not show (a reference time later
+        // than its transmit time): unfit, as if its synchronisation were bad.
+        if (p.header_failed()) bits |= ntp::sync::flash::test10_bad_sync;
         p.set_flash(static_cast<std::uint16_t>((p.flash() & ~ntp::sync::flash::fitness_mask) | bits));
         if (bits != 0) {
             p.set_select(PeerSelect::reject);

@@ -502,6 +502,17 @@ std::vector<std::uint8_t> broadcast_from(const SimWorld& w, double age_s, int po
     return bytes;
 }
 
+// One server polled every 16 s, synchronised; returns its entry.
+const PeerEntry& synchronised_to_one(SimWorld& w) {
+    w.add_server("192.0.2.1");
+    w.start("server 192.0.2.1 iburst minpoll 4 maxpoll 4\n");
+    w.run_until(40);
+    const PeerEntry* p = w.peer_at("192.0.2.1");
+    REQUIRE(p);
+    REQUIRE(w.core->system_state().sys_peer_assoc == p->peer.assoc_id());
+    return *p;
+}
+
 }  // namespace
 
 TEST_CASE("core: broadcasts mobilize nothing without broadcastclient, nor unsigned ones with auth on") {
@@ -634,4 +645,67 @@ TEST_CASE("core: a broadcast association sends mode 5 with the system variables 
     REQUIRE(b);
     CHECK(b->peer.hmode() == host_mode::broadcast);
     CHECK(b->peer.header().refid.ascii() == std::optional<std::string>("BCST"));
+}
+
+TEST_CASE("core: a system peer whose replies turn leap 3 is dropped at its next reply") {
+    SimWorld w;
+    const PeerEntry& p = synchronised_to_one(w);
+    w.servers[0].unsynchronised = true;
+    w.run_until(60);  // one poll answered with leap 3
+    CHECK(p.peer.header().leap == 3);
+    CHECK((p.peer.flash() & flash::pkt_unsync) != 0);
+    CHECK(p.peer.counters().seldisp >= 1);
+    CHECK((p.peer.reach() & 1) == 0);  // not counted as reached (classic)
+    CHECK(p.peer.select() == PeerSelect::reject);
+    CHECK(w.core->system_state().sys_peer_assoc == 0);
+    CHECK(w.saw_event("no_sys_peer"));
+
+    // Back in sync: selected again.
+    w.servers[0].unsynchronised = false;
+    w.run_until(100);
+    CHECK((p.peer.flash() & flash::pkt_unsync) == 0);
+    CHECK(w.core->system_state().sys_peer_assoc == p.peer.assoc_id());
+}
+
+TEST_CASE("core: replies at stratum 16 or with a reference time ahead of transmit make the peer unfit") {
+    SECTION("stratum 16, leap 0") {
+        SimWorld w;
+        const PeerEntry& p = synchronised_to_one(w);
+        w.servers[0].stratum = 16;
+        w.run_until(60);
+        CHECK((p.peer.flash() & flash::pkt_unsync) != 0);
+        CHECK(w.core->system_state().sys_peer_assoc == 0);
+    }
+    SECTION("reference time later than transmit time (TEST7)") {
+        SimWorld w;
+        const PeerEntry& p = synchronised_to_one(w);
+        w.servers[0].reference_ahead_s = 100;
+        w.run_until(60);
+        CHECK(p.peer.header().leap == 0);
+        CHECK((p.peer.flash() & flash::pkt_header) != 0);
+        CHECK(p.peer.select() == PeerSelect::reject);
+        CHECK(w.core->system_state().sys_peer_assoc == 0);
+    }
+}
+
+TEST_CASE("core: when the system peer loses sync another server takes over") {
+    SimWorld w;
+    w.add_server("192.0.2.1");
+    w.add_server("192.0.2.2", 0.0001);
+    w.add_server("192.0.2.3", -0.0001);
+    w.start("server 192.0.2.1 iburst minpoll 4 maxpoll 4\nserver 192.0.2.2 iburst minpoll 4 maxpoll 4\n"
+            "server 192.0.2.3 iburst minpoll 4 maxpoll 4\n");
+    w.run_until(60);
+    const std::uint16_t first = w.core->system_state().sys_peer_assoc;
+    REQUIRE(first != 0);
+    const PeerEntry* sp = w.core->peers().find(first);
+    REQUIRE(sp);
+    for (auto& s : w.servers)
+        if (s.address == sp->peer.config().address.addr) s.unsynchronised = true;
+    w.run_until(80);
+    const std::uint16_t now_peer = w.core->system_state().sys_peer_assoc;
+    CHECK(now_peer != 0);
+    CHECK(now_peer != first);
+    CHECK(sp->peer.select() == PeerSelect::reject);
+    CHECK(w.core->system_state().synchronised());
 }

@@ -227,7 +227,8 @@ std::uint16_t Peer::header_tests(const NtpHeader& h, int stratum_floor, int stra
     return bits;
 }
 
-PeerEvent Peer::accept_reply(const NtpHeader& h, NtpTimestamp received_at, double now_s, bool authenticated) {
+PeerEvent Peer::accept_reply(const NtpHeader& h, NtpTimestamp received_at, double now_s, bool authenticated,
+                             std::uint16_t header_bits) {
     header_.leap = static_cast<std::uint8_t>(h.leap);
     header_.stratum = h.stratum;
     header_.pmode = static_cast<std::uint8_t>(h.mode);
@@ -243,13 +244,18 @@ PeerEvent Peer::accept_reply(const NtpHeader& h, NtpTimestamp received_at, doubl
     counters_.time_received_s = now_s;
     authentic_ = authenticated;
 
-    PeerEvent event = PeerEvent::none;
+    flash_ = static_cast<std::uint16_t>((flash_ & ~(flash::header_mask | flash::pkt_denied)) | header_bits);
     if (retry_ > 0) {
         retry_ = 0;
         burst_ = reach_ != 0 ? std::min(1 << (hpoll_ - config_.minpoll_log2), k::filter_stages) - 1
                              : k::iburst_packets - 1;
         if (burst_ > 0) next_poll_s_ = std::max(now_s, last_send_s_ + k::min_packet_spacing_s);
     }
+    if (header_bits != 0) {
+        ++counters_.seldisp;
+        return PeerEvent::none;
+    }
+    PeerEvent event = PeerEvent::none;
     if (reach_ == 0) {
         event = PeerEvent::reachable;
         counters_.time_reachable_s = now_s;

@@ -90,6 +90,7 @@ inline constexpr std::uint16_t pkt_denied = 0x0008;
 inline constexpr std::uint16_t pkt_auth = 0x0010;
 inline constexpr std::uint16_t pkt_stratum = 0x0020;
 inline constexpr std::uint16_t pkt_header = 0x0040;
+inline constexpr std::uint16_t header_mask = pkt_unsync | pkt_stratum | pkt_header;  // header_tests()
 inline constexpr std::uint16_t peer_stratum = 0x0200;
 inline constexpr std::uint16_t peer_dist = 0x0400;
 inline constexpr std::uint16_t peer_loop = 0x0800;
@@ -212,10 +213,14 @@ public:
     // Obey a KoD whose origin matched: RATE raises minpoll to the server's
     // poll and cancels a burst; DENY/RSTR stop the association.
     PeerEvent obey_kiss(KissAction action, const ntp::wire::NtpHeader& h, double now_s);
-    // A valid reply: capture the header, set reach bit 0, arm bursts. Returns
-    // `reachable` when the peer was unreachable before.
+    // A reply whose origin matched: capture the header and arm bursts. When
+    // its header passed header_tests() (`header_bits` 0) set reach bit 0 and
+    // return `reachable` if the peer was unreachable before. A header that
+    // failed is counted (seldisp) and kept in the flash bits, and leaves
+    // reach alone: classic process_packet discards such a packet after
+    // capturing its header values, before the reach register.
     PeerEvent accept_reply(const ntp::wire::NtpHeader& h, ntp::wire::NtpTimestamp received_at,
-                           double now_s, bool authenticated);
+                           double now_s, bool authenticated, std::uint16_t header_bits = 0);
     // A broadcast that passed the broadcast checks (ntpd/core/broadcast.hh):
     // counted, header captured and reach bit 0 set as for a reply.
     PeerEvent accept_broadcast(const ntp::wire::NtpHeader& h, ntp::wire::NtpTimestamp received_at,
@@ -225,6 +230,9 @@ public:
     // Header sanity (TEST6/TEST7 style, flash bits): leap 3, stratum 0 or
     // >= 16 or outside [floor, ceiling), or root distance too large. 0 = sane.
     static std::uint16_t header_tests(const ntp::wire::NtpHeader& h, int stratum_floor, int stratum_ceiling);
+    // The latest reply failed header_tests(): unfit for selection until a
+    // sane one comes (the header's leap or stratum alone may not show it).
+    bool header_failed() const { return (flash_ & flash::header_mask) != 0; }
 
     // A refclock poll produced a sample: same bookkeeping as a reply.
     // `when`: the reference time of the timecode; `leap` its leap bits.

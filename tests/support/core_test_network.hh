@@ -32,6 +32,7 @@ struct SimServer {
     std::string refid = "GPS";
     bool answers = true;
     bool unsynchronised = false;
+    double reference_ahead_s = -10;  // reference time relative to the transmit time
     std::string kiss;           // non-empty: answer with this KoD code
     int requests = 0;
     std::vector<double> request_times;  // true time of each request's arrival
@@ -245,7 +246,7 @@ private:
             h.root_delay = ntp::wire::NtpShort::from_seconds(0.0001);
             h.root_dispersion = ntp::wire::NtpShort::from_seconds(0.0002);
             const auto t = server_time(s);
-            h.reference_ts = t.add_seconds(-10).timestamp();
+            h.reference_ts = t.add_seconds(s.reference_ahead_s).timestamp();
             h.origin_ts = req->transmit_ts;
             h.receive_ts = t.timestamp();
             h.transmit_ts = t.add_seconds(0.00001).timestamp();
