@@ -479,8 +479,7 @@ bool Daemon::open_sockets() {
     h.log = [this](ntp::util::Severity sev, const std::string& m) { log_.write(sev, Subsystem::io, m); };
     h.monotonic_s = monotonic_s;
     interfaces_ = std::make_unique<InterfaceTracker>(*loop_, config_.interface_rules, io, opt, std::move(h));
-    interfaces_->open_initial();
-    return true;
+    return interfaces_->open_initial();
 }
 
 // --source-port=123: the associations poll from the port-123 sockets that

@@ -22,9 +22,19 @@ InterfaceTracker::InterfaceTracker(ntp::io::EventLoop& loop,
     if (!hooks_.addresses) hooks_.addresses = [] { return local_addresses(); };
 }
 
-void InterfaceTracker::open_initial() {
-    for (const auto& p : plan_sockets(hooks_.addresses(), rules_, options_)) open_one(p, true);
+bool InterfaceTracker::open_initial() {
+    for (const auto& p : plan_sockets(hooks_.addresses(), rules_, options_)) {
+        int error = 0;
+        // Only "in use" is fatal: a family the host (or a network
+        // simulator) cannot do is skipped, as classic does not try IPv6
+        // where it does not work.
+        if (open_one(p, true, &error) || !p.wildcard || error != EADDRINUSE) continue;
+        log(Severity::error, "unable to bind to wildcard address " + p.endpoint.addr.to_string() +
+                                 " - another process may be running - EXITING");
+        return false;
+    }
     set_reuse_addr(false);
+    return true;
 }
 
 void InterfaceTracker::start_tracking(int update_interval_s) {
@@ -80,12 +90,13 @@ bool InterfaceTracker::rescan() {
     return false;
 }
 
-bool InterfaceTracker::open_one(const PlannedSocket& p, bool at_start) {
+bool InterfaceTracker::open_one(const PlannedSocket& p, bool at_start, int* error) {
     auto s = std::make_unique<ServerSocket>();
     s->plan = p;
     try {
         s->socket = ntp::io::UdpSocket::bind(p.endpoint, socket_options_);
     } catch (const std::system_error& e) {
+        if (error) *error = e.code().value();
         const std::string key = p.endpoint.to_string();
         // A new IPv6 address is not bindable until duplicate address
         // detection ends; the notification that it did brings a rescan.

@@ -60,8 +60,11 @@ public:
     InterfaceTracker(ntp::io::EventLoop& loop, const std::vector<ntp::config::InterfaceRule>& rules,
                      InterfaceOptions options, ntp::io::UdpSocket::Options socket_options, Hooks hooks);
 
-    // Binds the start-up plan; failures are logged and skipped.
-    void open_initial();
+    // Binds the start-up plan; failures are logged and skipped, except a
+    // wildcard socket whose port is in use (another ntpd holds it):
+    // classic's "unable to bind to wildcard address ... - EXITING" line is
+    // logged and false returned, for the daemon to exit 1 as classic does.
+    bool open_initial();
     // Notifications and the periodic rescan; nothing with interval 0.
     void start_tracking(int update_interval_s);
     // Rescan now and apply the difference. Returns true when anything changed.
@@ -74,7 +77,8 @@ public:
     bool notifications_active() const { return watch_.has_value(); }
 
 private:
-    bool open_one(const PlannedSocket& p, bool at_start);
+    // false on a bind failure, with its errno in *error when given.
+    bool open_one(const PlannedSocket& p, bool at_start, int* error = nullptr);
     void close_at(std::size_t i);
     void on_notification();
     void set_reuse_addr(bool on);

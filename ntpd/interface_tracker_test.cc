@@ -140,3 +140,30 @@ TEST_CASE("interface tracker: notifications subscribe where the kernel allows", 
     }
     CHECK(routing_line);
 }
+
+TEST_CASE("interface tracker: a wildcard port held by another process stops the start-up", "[interfaces]") {
+    // Another "ntpd": the wildcard address on some port, without SO_REUSEADDR.
+    ntp::io::UdpSocket::Options held_opt;
+    held_opt.reuse_addr = false;
+    ntp::io::Endpoint any;
+    any.addr = IpAddress::any(ntp::io::Family::v4);
+    any.port = 0;
+    const auto held = ntp::io::UdpSocket::bind(any, held_opt);
+
+    Fixture f;
+    ntpd::InterfaceOptions o = Fixture::options();
+    o.port = held.local().port;
+    InterfaceTracker second(f.loop, f.rules, o, ntp::io::UdpSocket::Options{}, f.hooks());
+    CHECK_FALSE(second.open_initial());
+    REQUIRE_FALSE(f.lines.empty());
+    CHECK(f.lines.back() == "unable to bind to wildcard address 0.0.0.0 - another process may be running - EXITING");
+    CHECK(second.sockets().empty());
+
+    // With the wildcard ignored, the same port on 127.0.0.1 alone is no reason to exit.
+    InterfaceRule no_wildcard;
+    no_wildcard.action = InterfaceAction::ignore;
+    no_wildcard.match = InterfaceMatch::wildcard;
+    f.rules.push_back(no_wildcard);
+    InterfaceTracker third(f.loop, f.rules, o, ntp::io::UdpSocket::Options{}, f.hooks());
+    CHECK(third.open_initial());
+}
