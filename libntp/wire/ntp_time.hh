@@ -151,7 +151,7 @@ NtpTime resolve_era(NtpTimestamp ts, NtpTime local_now);
 // transmit timestamps cannot be predicted (RFC 5905 section 6, RFC 9109-style
 // hardening). precision_log2 is the classic precision (e.g. -20 means 2^-20 s):
 // the low (32 + precision_log2) fraction bits are replaced, clamped to [0, 32].
-// `random_bits` comes from the caller (OpenSSL RAND_bytes in production,
+// `random_bits` comes from the caller (the kernel generator in production,
 // fixed values in tests).
 NtpTime with_random_low_bits(NtpTime t, int precision_log2, std::uint32_t random_bits);
 NtpTimestamp with_random_low_bits(NtpTimestamp t, int precision_log2, std::uint32_t random_bits);
