@@ -23,40 +23,6 @@ std::string_view up_to_nul(std::string_view s) {
 
 }  // namespace
 
-std::vector<Variable> parse_variables(std::string_view text) {
-    text = up_to_nul(text);
-    std::vector<Variable> out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && (text[i] == ',' || is_space(text[i]))) ++i;
-        if (i >= text.size()) break;
-        const std::size_t name_begin = i;
-        while (i < text.size() && text[i] != '=' && text[i] != ',') ++i;
-        Variable v;
-        v.name = std::string(trim_right(text.substr(name_begin, i - name_begin)));
-        if (i < text.size() && text[i] == '=') {
-            ++i;
-            while (i < text.size() && is_space(text[i])) ++i;
-            const std::size_t value_begin = i;
-            bool in_quote = false;
-            while (i < text.size() && (in_quote || text[i] != ',')) {
-                if (text[i] == '"') in_quote = !in_quote;
-                ++i;
-            }
-            v.value = std::string(trim_right(text.substr(value_begin, i - value_begin)));
-            v.has_value = true;
-        }
-        if (!v.name.empty()) out.push_back(std::move(v));
-    }
-    return out;
-}
-
-std::string_view unquote(std::string_view value) {
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-        return value.substr(1, value.size() - 2);
-    return value;
-}
-
 std::optional<std::vector<RequestItem>> parse_request_items(std::string_view text,
                                                             std::size_t max_len) {
     text = up_to_nul(text);
@@ -85,19 +51,6 @@ std::optional<std::vector<RequestItem>> parse_request_items(std::string_view tex
             item.value = value;
         }
         if (!item.name.empty()) out.push_back(item);
-    }
-    return out;
-}
-
-std::string join_request_items(const std::vector<Variable>& items) {
-    std::string out;
-    for (const auto& v : items) {
-        if (!out.empty()) out += ',';
-        out += v.name;
-        if (v.has_value) {
-            out += '=';
-            out += v.value;
-        }
     }
     return out;
 }

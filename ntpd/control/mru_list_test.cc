@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "libntp/client/var_parser.hh"
 #include "libntp/config/ntp_config.hh"
 #include "tests/support/control_capture_state.hh"
 
@@ -33,7 +34,7 @@ MruRow row(const char* addr, std::uint16_t port, std::uint32_t last_s, std::uint
 
 std::string nonce_of(Harness& t, const ntp::io::Endpoint& who = client, std::uint64_t at = now) {
     auto r = t.ask({.op = m6::Opcode::req_nonce, .source = who, .at = at});
-    auto vars = m6::parse_variables(text_of(r));
+    auto vars = ntp::client::parse_vars(text_of(r));
     REQUIRE(vars.size() == 1);
     REQUIRE(vars[0].name == "nonce");
     return vars[0].value;
@@ -51,7 +52,7 @@ MruReply mru(Harness& t, const std::string& params, const ntp::io::Endpoint& who
     out.datagrams = t.ask({.op = m6::Opcode::read_mru, .text = params, .source = who,
                            .flags = flags, .at = at});
     if (out.datagrams.empty() || m6::decode_header(out.datagrams[0])->error) return out;
-    for (const auto& v : m6::parse_variables(text_of(out.datagrams))) {
+    for (const auto& v : ntp::client::parse_vars(text_of(out.datagrams))) {
         out.vars[v.name] = v.value;
         out.order.push_back(v.name);
     }
