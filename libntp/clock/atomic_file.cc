@@ -1,6 +1,7 @@
 #include "libntp/clock/atomic_file.hh"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,8 +47,13 @@ std::string directory_of(const std::string& path) {
 AtomicWriteResult write_file_atomically(const std::string& path, const std::string& temp_path,
                                         std::string_view contents, mode_t mode) {
     io::UniqueFd fd(
-        ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+        ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode));
     if (!fd) return failed(Stage::create, errno);
+    // O_NONBLOCK: a FIFO left at the temporary path must not stall the
+    // caller (the daemon's loop) waiting for a reader; nor is it written.
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return failed(Stage::create, errno);
+    if (!S_ISREG(st.st_mode)) return failed(Stage::create, S_ISDIR(st.st_mode) ? EISDIR : EINVAL);
 
     // Anything that fails before the rename leaves the target as it was and
     // takes the half-written temporary file away again.

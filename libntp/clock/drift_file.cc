@@ -1,6 +1,7 @@
 #include "libntp/clock/drift_file.hh"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,12 +52,20 @@ DriftReadResult read_failure(DriftReadResult::Status status, std::string message
 
 DriftReadResult read_drift_file(const std::string& path) {
     using Status = DriftReadResult::Status;
-    io::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO (or a device) at the path must not block the
+    // daemon's start until someone writes to it; it is refused below.
+    io::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd) {
         // A missing file is the normal first start: silent, like classic.
         if (errno == ENOENT) return read_failure(Status::missing, "", util::Severity::info);
         return read_failure(Status::unreadable,
                             "frequency file " + path + ": " + std::strerror(errno),
+                            util::Severity::warning);
+    }
+    struct stat st {};
+    // A directory keeps the classic wording (read() says EISDIR below).
+    if (::fstat(fd.get(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        return read_failure(Status::unreadable, "frequency file " + path + ": not a regular file, ignored",
                             util::Severity::warning);
     }
     std::string text(kMaxReadBytes, '\0');
@@ -107,6 +116,18 @@ std::string format_drift(double freq_ppm) {
 DriftWriteResult write_drift_file(const std::string& path, double freq_ppm) {
     using Stage = AtomicWriteResult::Stage;
     const std::string temp_path = path + ".TEMP";
+    for (const std::string& p : {path, temp_path}) {
+        // Never replace (nor write into) a FIFO or device the administrator
+        // put there (a directory fails below, in classic's words).
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+            DriftWriteResult r;
+            r.ok = false;
+            r.message = "frequency file " + p + ": not a regular file, not written";
+            r.severity = util::Severity::error;
+            return r;
+        }
+    }
     AtomicWriteResult w = write_file_atomically(path, temp_path, format_drift(freq_ppm));
     DriftWriteResult r;
     r.ok = w.replaced;

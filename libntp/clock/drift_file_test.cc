@@ -164,3 +164,30 @@ TEST_CASE("a custom wander threshold and missed checks collapse into one") {
     CHECK(policy.should_write(7200 + 36000 + 5, 5));
     CHECK(policy.next_check_s() == 7200 + 36000 + 3600);
 }
+
+TEST_CASE("a FIFO at the drift file path is refused without blocking") {
+    TestDir dir;
+    const auto path = dir.file("drift");
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    // Nobody writes to the FIFO: a blocking open would never return.
+    const auto r = read_drift_file(path);
+    CHECK(r.status == Status::unreadable);
+    CHECK(r.message == "frequency file " + path + ": not a regular file, ignored");
+
+    const auto w = write_drift_file(path, 1.5);
+    CHECK_FALSE(w.ok);
+    CHECK(w.message == "frequency file " + path + ": not a regular file, not written");
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));  // not replaced
+}
+
+TEST_CASE("a FIFO at the temporary path is refused without blocking") {
+    TestDir dir;
+    const auto path = dir.file("drift");
+    REQUIRE(::mkfifo((path + ".TEMP").c_str(), 0600) == 0);
+    const auto w = write_drift_file(path, 1.5);
+    CHECK_FALSE(w.ok);
+    CHECK(w.message == "frequency file " + path + ".TEMP: not a regular file, not written");
+    CHECK_FALSE(std::filesystem::exists(path));
+}
