@@ -112,7 +112,7 @@ bool Parser::apply(const Flag& f, const std::string& v) {
         case 's': o_.slew = true; return true;
         case 't': if (!set_number(v, f.long_name, -any, any, n)) return false; o_.timeout_s = static_cast<int>(n); return true;
         case 'W': o_.wait = true; return true;
-        case 'w': o_.wait = false; return true;
+        case 'w': o_.wait = true; return true;  // classic's quirk, see options.hh
     }
     return false;
 }

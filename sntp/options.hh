@@ -28,7 +28,10 @@ struct Options {
     bool step = false;                        // -S
     bool slew = false;                        // -s
     int timeout_s = 5;                        // -t
-    bool wait = true;                         // --wait (default) / --no-wait
+    // Wait for every address after the first answer. Classic's documented
+    // default is to wait, but its code tests whether the option was given
+    // at all, so it stops at the first answer unless --wait or --no-wait.
+    bool wait = false;
     int debug = 0;                            // -d
     std::vector<std::string> servers;         // operands
 };

@@ -44,15 +44,17 @@ std::vector<Target> find_targets(const Options& o, RunContext& ctx) {
             continue;
         }
         for (const io::Endpoint& e : r.addresses) {
+            // Classic's sptoa(): the address with its port.
+            std::string at = e.addr.is_v6() ? "[" + e.addr.to_string() + "]:123"
+                                            : e.addr.to_string() + ":123";
             const Target* seen = nullptr;
             for (const Target& t : targets) seen = t.address == e ? &t : seen;
             if (seen == nullptr) {
                 targets.push_back(Target{e, name});
             } else if (seen->name != name) {
-                line(ctx.out, e.addr.to_string() + " " + seen->name + " duplicate address from " +
-                                  name + " ignored.");
+                line(ctx.out, at + " " + seen->name + " duplicate address from " + name + " ignored.");
             } else {
-                line(ctx.out, e.addr.to_string() + " " + name + ", duplicate address ignored.");
+                line(ctx.out, at + " " + name + ", duplicate address ignored.");
             }
         }
     }
@@ -166,13 +168,16 @@ void Session::set_clock(double offset_s) {
                        result.error);
 }
 
+// Classic keeps one list per family, newest first, and walks the IPv4 list
+// before the IPv6 one when the waits run out: that is the order of the lines.
 void Session::report_silent(const oneshot::Poller& poller) {
     const auto& states = poller.servers();
-    for (std::size_t i = 0; i < states.size(); ++i) {
-        if (reported_[i] || !states[i].complete) continue;
-        line(ctx_.out, no_response_line(host_text(targets_[i].name,
-                                                  targets_[i].address.addr.to_string()),
-                                        o_.timeout_s));
+    for (bool v6 : {false, true}) {
+        for (std::size_t i = states.size(); i-- > 0;) {
+            const io::IpAddress& a = targets_[i].address.addr;
+            if (a.is_v6() != v6 || reported_[i] || !states[i].complete) continue;
+            line(ctx_.out, no_response_line(host_text(targets_[i].name, a.to_string()), o_.timeout_s));
+        }
     }
 }
 

@@ -83,13 +83,40 @@ grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} \(\+0
 note "$(sed -n 2p "$HARNESS_TMP/query.o.out")"
 
 # The default KoD file (its complaint when missing), options spelt long.
-both longopts --timeout 2 --ntpversion=3 --no-wait 127.0.0.1
+both longopts --timeout 2 --ntpversion=3 127.0.0.1
 same longopts
 
 # Nobody on 127.0.0.2: one line after the timeout, exit 0 (1 with -S).
 both silent -K /dev/null -t 1 127.0.0.2
 same silent
 grep -qx "127.0.0.2 no UCST response after 1 seconds" "$HARNESS_TMP/silent.o.out" || fail "silent: no message"
+# Several names: duplicate addresses reported, one line per silent address.
+# Classic resolves the names in parallel, so its order varies: sorted.
+both several -K /dev/null --wait -t 1 127.0.0.2 127.0.0.3 127.0.0.2 localhost 127.0.0.1
+for w in o c; do
+    masked "$HARNESS_TMP/several.$w.out" | sort >"$HARNESS_TMP/several.$w.sorted"
+done
+cmp -s "$HARNESS_TMP/several.o.sorted" "$HARNESS_TMP/several.c.sorted" || {
+    diff "$HARNESS_TMP/several.c.sorted" "$HARNESS_TMP/several.o.sorted" >&2
+    fail "several: the lines differ from classic's"
+}
+grep -qx "127.0.0.2:123 127.0.0.2, duplicate address ignored." "$HARNESS_TMP/several.o.out" ||
+    fail "several: no duplicate message"
+grep -qx "127.0.0.3 no UCST response after 1 seconds" "$HARNESS_TMP/several.o.out" ||
+    fail "several: --wait did not wait"
+# Without --wait both stop at the first answer; --no-wait waits, as classic.
+for opt in "" --no-wait; do
+    name="first$(echo "$opt" | tr -dc 'a-z')"
+    # shellcheck disable=SC2086
+    both "$name" -K /dev/null -t 1 $opt 127.0.0.2 127.0.0.1
+    for w in o c; do
+        masked "$HARNESS_TMP/$name.$w.out" | sort >"$HARNESS_TMP/$name.$w.sorted"
+    done
+    cmp -s "$HARNESS_TMP/$name.o.sorted" "$HARNESS_TMP/$name.c.sorted" || {
+        diff "$HARNESS_TMP/$name.c.sorted" "$HARNESS_TMP/$name.o.sorted" >&2
+        fail "$name: the lines differ from classic's"
+    }
+done
 both silentstep -K /dev/null -S -t 1 127.0.0.2
 same silentstep
 [ "$(cat "$HARNESS_TMP/silentstep.o.rc")" = 1 ] || fail "silentstep: exit status is not 1"
