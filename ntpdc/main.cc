@@ -27,7 +27,7 @@ void write_err(const std::string& s) {
 
 class Mode6Server final : public ntpdc::Server {
 public:
-    Mode6Server(ntp::client::Connection c)
+    explicit Mode6Server(ntp::client::Connection c)
         : connection_(std::move(c)), client_(*connection_.channel, connection_.display_name, write_err, "ntpdc") {}
     ntp::client::Result<std::vector<ntp::client::Association>> associations() override {
         return ntp::client::read_associations(client_);
