@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "libntp/config/config_writer.hh"
+#include "ntpd/core/peer_manager.hh"
 
 namespace ntpd {
 
@@ -20,6 +21,16 @@ int load_and_report(const Options& options, const ntp::config::FileReader& reade
     result = ntp::config::load_config(options.config_file, reader);
     for (const auto& d : result.diagnostics) err << ntp::config::format_diagnostic(d) << '\n';
     int errors = result.errors;
+    const auto& assocs = result.config.associations;
+    if (assocs.size() > PeerManager::max_associations) {
+        // What ntpd would refuse at start-up, from the first one past the limit.
+        const auto& first = assocs[PeerManager::max_associations];
+        const std::size_t more = assocs.size() - PeerManager::max_associations - 1;
+        err << first.where.file << ':' << first.where.line << ":1: error: " << too_many_message(first.address.text);
+        if (more > 0) err << " (nor " << more << " more)";
+        err << '\n';
+        ++errors;
+    }
     for (const auto& conflict : startup_conflicts(options, result.config)) {
         err << "ntpd: error: " << conflict << '\n';
         ++errors;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "libntp/config/diagnostic.hh"
 #include "libntp/config/lexer.hh"
@@ -82,6 +83,12 @@ struct ParseState {
     NtpConfig& config;
     Origin trustedkey_origin;  // line of the trustedkey currently in force
     bool have_trustedkey = false;
+    // restrict lines for the same address and mask merge into one entry:
+    // where each slot is in config.restrictions, so a file of 100 000 lines
+    // is not read in quadratic time. Covers the first `restrict_indexed`
+    // entries; the rest (added by someone else) are indexed on next use.
+    std::unordered_map<std::string, std::size_t> restrict_slots = {};
+    std::size_t restrict_indexed = 0;
 };
 
 using DirectiveHandler = bool (*)(LineParser&, ParseState&);

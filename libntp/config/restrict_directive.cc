@@ -31,31 +31,56 @@ std::optional<std::uint32_t> flag_by_name(std::string_view name) {
 }
 
 // Two entries describe the same table slot (classic merges their flags).
-bool same_slot(const RestrictEntry& a, const RestrictEntry& b) {
-    if (a.target != b.target || a.family != b.family || a.ntpport != b.ntpport) return false;
-    switch (a.target) {
-        case RestrictTarget::source:
-            return true;
-        case RestrictTarget::default_entry:
-            return true;  // family already compared
-        case RestrictTarget::hostname:
-            return a.host == b.host && a.mask == b.mask;
-        case RestrictTarget::address:
-            return a.address == b.address && a.effective_mask() == b.effective_mask();
+void append_address(std::string& key, const std::optional<IpAddress>& a) {
+    if (!a) {
+        key += '-';
+        return;
     }
-    return false;
+    key += a->is_v4() ? '4' : '6';
+    key.append(reinterpret_cast<const char*>(a->bytes.data()), a->bytes.size());
+    key += a->zone;
+    key += '%';
 }
 
-void add_or_merge(NtpConfig& config, RestrictEntry e) {
-    for (auto& existing : config.restrictions) {
-        if (same_slot(existing, e)) {
-            existing.flags |= e.flags;
-            if (e.ippeerlimit) existing.ippeerlimit = e.ippeerlimit;
-            existing.serverresponse_fuzz = existing.serverresponse_fuzz || e.serverresponse_fuzz;
-            return;
-        }
+// Entries with the same key share one slot: same target, family and
+// ntpport, and the same host and mask as written, or the same address and
+// mask in force.
+std::string slot_key(const RestrictEntry& e) {
+    std::string key;
+    key += static_cast<char>('0' + static_cast<int>(e.target));
+    key += static_cast<char>('0' + static_cast<int>(e.family));
+    key += e.ntpport ? 'p' : '-';
+    switch (e.target) {
+        case RestrictTarget::source:
+        case RestrictTarget::default_entry:
+            break;
+        case RestrictTarget::hostname:
+            key += e.host;
+            key += '\0';
+            append_address(key, e.mask);
+            break;
+        case RestrictTarget::address:
+            append_address(key, e.address);
+            append_address(key, e.effective_mask());
+            break;
     }
-    config.restrictions.push_back(std::move(e));
+    return key;
+}
+
+void add_or_merge(ParseState& s, RestrictEntry e) {
+    auto& list = s.config.restrictions;
+    for (; s.restrict_indexed < list.size(); ++s.restrict_indexed)
+        s.restrict_slots.emplace(slot_key(list[s.restrict_indexed]), s.restrict_indexed);
+    const auto [it, fresh] = s.restrict_slots.emplace(slot_key(e), list.size());
+    if (fresh) {
+        list.push_back(std::move(e));
+        s.restrict_indexed = list.size();
+        return;
+    }
+    RestrictEntry& existing = list[it->second];
+    existing.flags |= e.flags;
+    if (e.ippeerlimit) existing.ippeerlimit = e.ippeerlimit;
+    existing.serverresponse_fuzz = existing.serverresponse_fuzz || e.serverresponse_fuzz;
 }
 
 }  // namespace
@@ -194,18 +219,18 @@ bool parse_restrict(LineParser& p, ParseState& s) {
             v4.family = AddressFamily::ipv4;
             v4.address = IpAddress::prefix_mask(AddressFamily::ipv4, 0);
             v4.mask = IpAddress::prefix_mask(AddressFamily::ipv4, 0);
-            add_or_merge(s.config, std::move(v4));
+            add_or_merge(s, std::move(v4));
         }
         if (family != AddressFamily::ipv4) {
             RestrictEntry v6 = e;
             v6.family = AddressFamily::ipv6;
             v6.address = IpAddress::prefix_mask(AddressFamily::ipv6, 0);
             v6.mask = IpAddress::prefix_mask(AddressFamily::ipv6, 0);
-            add_or_merge(s.config, std::move(v6));
+            add_or_merge(s, std::move(v6));
         }
         return true;
     }
-    add_or_merge(s.config, std::move(e));
+    add_or_merge(s, std::move(e));
     return true;
 }
 

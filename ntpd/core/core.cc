@@ -287,6 +287,10 @@ void Core::mobilize(const ntp::config::Association& a, double steady_s) {
         }
     }
 
+    if (peers_.full()) {
+        message(Severity::error, too_many_message(a.address.text));
+        return;
+    }
     if (a.kind == ntp::config::AssociationKind::pool) {
         peers_.add_pool(a.address.text, c, family, steady_s);
         return;
@@ -356,6 +360,10 @@ void Core::mobilize_refclock(const ntp::config::Association& a, ntp::config::Ref
     // The LOCAL clock needs no filtering: its first sample is taken at the
     // first tick, so a LOCAL-only server is synchronised at once.
     const double first_poll_s = c.kind == PeerKind::refclock_local ? 0.0 : 1.0;
+    if (peers_.full()) {
+        message(Severity::error, too_many_message(a.address.text));
+        return;
+    }
     PeerEntry& e = peers_.add(std::move(c), steady_s, first_poll_s);
     e.driver = std::move(driver);
     peer_event(e, PeerEvent::mobilize, "assoc " + std::to_string(e.peer.assoc_id()));

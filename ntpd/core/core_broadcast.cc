@@ -93,7 +93,7 @@ PacketResult Core::on_broadcast(const ReceivedPacket& rx) {
         // A new server: only a sane one (synchronised, within the stratum
         // limits, a sane root distance) gets an association.
         if (header_bits(h) != 0 || h.poll_log2 < min_bcast_poll ||
-            h.poll_log2 > max_bcast_poll) {
+            h.poll_log2 > max_bcast_poll || peers_.full()) {
             ++bcast_counters_.declined;
             return PacketResult::dropped;
         }

@@ -1,6 +1,7 @@
 #include "ntpd/core/peer_manager.hh"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ntpd {
 namespace {
@@ -21,6 +22,12 @@ std::string gai_message(const ntp::io::ResolveResult& r) {
 
 }  // namespace
 
+std::string too_many_message(const std::string& what) {
+    return "too many associations (limit " + std::to_string(PeerManager::max_associations) + "): " + what +
+           " not mobilized";
+}
+
+
 std::optional<IpAddress> first_sane_address(const std::vector<IpAddress>& addresses, ntp::io::ResolveFamily family) {
     for (const auto& a : addresses)
         if (sane_unicast(a, family)) return a;
@@ -34,11 +41,13 @@ PeerManager::PeerManager(Random random, double sys_precision_s)
 }
 
 std::uint16_t PeerManager::next_id() {
-    for (;;) {
+    // Bounded: with the table not full a free id is at most 65535 steps away.
+    for (std::size_t tries = 0; tries < max_associations; ++tries) {
         const std::uint16_t id = next_id_++;
         if (next_id_ == 0) next_id_ = 1;
-        if (id != 0 && !find(id)) return id;
+        if (id != 0 && !ids_in_use_.test(id)) return id;
     }
+    throw std::length_error("association table full");
 }
 
 double PeerManager::first_poll_delay() {
@@ -47,7 +56,9 @@ double PeerManager::first_poll_delay() {
 }
 
 PeerEntry& PeerManager::add(PeerConfig config, double now_s, double first_poll_s, int pool) {
+    if (full()) throw std::length_error("association table full");
     const std::uint16_t id = next_id();
+    ids_in_use_.set(id);
     auto entry = std::make_unique<PeerEntry>(Peer(id, std::move(config), now_s, first_poll_s), sys_precision_s_);
     entry->pool = pool;
     entries_.push_back(std::move(entry));
@@ -58,6 +69,7 @@ bool PeerManager::remove(std::uint16_t assoc_id) {
     const auto it = std::find_if(entries_.begin(), entries_.end(),
                                  [&](const auto& e) { return e->peer.assoc_id() == assoc_id; });
     if (it == entries_.end()) return false;
+    ids_in_use_.reset(assoc_id);
     entries_.erase(it);
     return true;
 }
@@ -135,7 +147,7 @@ void PeerManager::fill_pool(std::size_t index, double now_s, const PoolLimits& l
     Pool& p = pools_[index];
     // Classic solicits while there are fewer than maxclock associations (the
     // prototype counts as one); we add the spare servers a lookup gave.
-    while (!p.spare.empty() && entries_.size() < static_cast<std::size_t>(std::max(limits.max_clock, 1))) {
+    while (!p.spare.empty() && !full() && entries_.size() < static_cast<std::size_t>(std::max(limits.max_clock, 1))) {
         const IpAddress a = p.spare.front();
         p.spare.erase(p.spare.begin());
         if (address_in_use(a)) continue;
@@ -165,7 +177,10 @@ void PeerManager::service_names(double now_s, ntp::io::NameResolver& resolver, c
                                        [&](const PendingName& n) { return n.request == r.id; });
         if (name != names_.end()) {
             const auto address = r.ok() ? first_sane_address(r.addresses, name->family) : std::nullopt;
-            if (address) {
+            if (address && full()) {
+                log.push_back(too_many_message(name->config.hostname));
+                names_.erase(name);
+            } else if (address) {
                 PeerConfig c = name->config;
                 c.address.addr = *address;
                 c.address.port = 123;

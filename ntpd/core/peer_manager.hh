@@ -14,6 +14,7 @@
 // (authenticated ones unless `disable auth`). Unauthenticated mode 1/2/4
 // packets never create, reset or remove an association.
 
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -51,6 +52,10 @@ public:
     // Association ids start at a random value and increment (classic).
     PeerManager(Random random, double sys_precision_s);
 
+    // Association ids are 16 bits and never 0: at most this many at once.
+    static constexpr std::size_t max_associations = 65535;
+    bool full() const { return entries_.size() >= max_associations; }
+    // Callers check full() first; adding to a full table throws std::length_error.
     PeerEntry& add(PeerConfig config, double now_s, double first_poll_s, int pool = -1);
     // Removes the association; false if there is none with that id.
     bool remove(std::uint16_t assoc_id);
@@ -127,10 +132,14 @@ private:
     Random random_;
     double sys_precision_s_;
     std::uint16_t next_id_;
+    std::bitset<65536> ids_in_use_;
     std::vector<std::unique_ptr<PeerEntry>> entries_;
     std::vector<PendingName> names_;
     std::vector<Pool> pools_;
 };
+
+// "too many associations (limit 65535): WHAT not mobilized"
+std::string too_many_message(const std::string& what);
 
 // First sane address of a lookup for a server/peer: unicast, not multicast,
 // not unspecified, matching the family. nullopt if none.

@@ -1,6 +1,9 @@
 #include "ntpd/core/peer.hh"
 
 #include <catch2/catch.hpp>
+#include <stdexcept>
+
+#include "ntpd/core/peer_manager.hh"
 
 using namespace ntpd;
 using ntp::wire::LeapIndicator;
@@ -199,4 +202,19 @@ TEST_CASE("a LOCAL clock shows its fudged stratum and refid before its first sam
     Peer p(1, c, 0.0, 1.0);
     CHECK(p.header().stratum == 10);
     CHECK(p.header().refid.is("LOCL"));
+}
+
+TEST_CASE("the association table refuses a 65536th association instead of looping for an id") {
+    std::uint32_t seed = 7;
+    ntpd::PeerManager m([&] { return seed = seed * 1103515245u + 12345u; }, 1e-6);
+    PeerConfig c = server_config(false);
+    for (std::size_t i = 0; i < ntpd::PeerManager::max_associations; ++i) m.add(c, 0, 1);
+    CHECK(m.full());
+    CHECK_THROWS_AS(m.add(c, 0, 1), std::length_error);
+    // A freed id is found again, without a scan of the table per id.
+    const std::uint16_t freed = m.entries()[1234]->peer.assoc_id();
+    REQUIRE(m.remove(freed));
+    CHECK_FALSE(m.full());
+    CHECK(m.add(c, 0, 1).peer.assoc_id() == freed);
+    CHECK(ntpd::too_many_message("192.0.2.1") == "too many associations (limit 65535): 192.0.2.1 not mobilized");
 }
