@@ -38,7 +38,8 @@ for p in /usr/sbin/ntpd /usr/bin/ntpq /usr/bin/ntpstat /usr/sbin/ntptime /usr/sb
     /lib/systemd/system/ntp-wait.service /usr/lib/sysusers.d/ntp.conf /usr/lib/tmpfiles.d/ntp.conf \
     /usr/share/man/man8/ntpd.8.gz /usr/share/man/man5/ntp.conf.5.gz /usr/share/man/man1/ntpq.1.gz \
     /usr/sbin/ntp-wait /usr/bin/ntptrace /usr/bin/ntpdc /usr/share/man/man8/ntp-wait.8.gz \
-    /usr/share/man/man1/ntptrace.1.gz /usr/share/man/man1/ntpdc.1.gz; do
+    /usr/share/man/man1/ntptrace.1.gz /usr/share/man/man1/ntpdc.1.gz \
+    /usr/bin/sntp /usr/share/man/man1/sntp.1.gz; do
     has suite "$p"
 done
 for p in /usr/sbin/ntpdate /lib/systemd/system/ntpdate.service /etc/default/ntpdate \
