@@ -16,24 +16,24 @@ namespace sntp {
 
 struct Options {
     ntp::oneshot::AddressFamily family = ntp::oneshot::AddressFamily::any;
-    std::optional<long> auth_key;             // -a
-    std::vector<std::string> concurrent;      // -c HOST (every address at once)
-    int gap_ms = 50;                          // -g: between requests to one name's addresses
+    std::optional<long> auth_key;              // -a
+    std::vector<std::string> concurrent;       // -c HOST (every address at once)
+    int gap_ms = 50;                           // -g: between requests to one name's addresses
     std::string kod_file = "/var/db/ntp-kod";  // -K
-    std::string key_file;                     // -k
-    std::string log_file;                     // -l
-    double steplimit_ms = -1;                 // -M; -1: not given (always step with -S)
-    int version = 4;                          // -o, 0..7
-    bool reserved_port = false;               // -r
-    bool step = false;                        // -S
-    bool slew = false;                        // -s
-    int timeout_s = 5;                        // -t
+    std::string key_file;                      // -k
+    std::string log_file;                      // -l
+    double steplimit_ms = 0;                   // -M; 0: -S with -s always steps
+    int version = 4;                           // -o, 0..7
+    bool reserved_port = false;                // -r
+    bool step = false;                         // -S
+    bool slew = false;                         // -s
+    int timeout_s = 5;                         // -t
     // Wait for every address after the first answer. Classic's documented
     // default is to wait, but its code tests whether the option was given
     // at all, so it stops at the first answer unless --wait or --no-wait.
     bool wait = false;
-    int debug = 0;                            // -d
-    std::vector<std::string> servers;         // operands
+    int debug = 0;                     // -d
+    std::vector<std::string> servers;  // operands
 };
 
 struct ParsedOptions {

@@ -4,7 +4,9 @@
 
 namespace {
 
-sntp::ParsedOptions parse(std::vector<std::string> args) { return sntp::parse_options(args, "sntp"); }
+sntp::ParsedOptions parse(std::vector<std::string> args) {
+    return sntp::parse_options(args, "sntp");
+}
 
 }  // namespace
 

@@ -50,10 +50,14 @@ std::string host_text(const std::string& name, const std::string& address) {
 
 const char* leap_text(int leap) {
     switch (leap) {
-        case 0: return "no-leap";
-        case 1: return "add-leap";
-        case 2: return "del-leap";
-        case 3: return "unsync";
+        case 0:
+            return "no-leap";
+        case 1:
+            return "add-leap";
+        case 2:
+            return "del-leap";
+        case 3:
+            return "unsync";
     }
     return "LEAP-ERROR";
 }

@@ -10,7 +10,6 @@
 #include <ctime>
 #include <string>
 
-
 namespace sntp {
 
 struct OffsetResult {

@@ -1,7 +1,6 @@
 #include "sntp/report.hh"
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <ctime>
 
@@ -30,7 +29,7 @@ TEST_CASE("offset_digits: one per power of ten of the precision, at most 6") {
     CHECK(sntp::offset_digits(1.0) == 0);
     CHECK(sntp::offset_digits(0.5) == 0);
     CHECK(sntp::offset_digits(0.05) == 1);
-    CHECK(sntp::offset_digits(0.001) == 2);   // 0.001 * 10 * 10 * 10 is not < 1
+    CHECK(sntp::offset_digits(0.001) == 2);  // 0.001 * 10 * 10 * 10 is not < 1
     CHECK(sntp::offset_digits(1.0 / 1048576) == 6);
     CHECK(sntp::offset_digits(1e-9) == 6);
     CHECK(sntp::offset_digits(0.0) == 6);
@@ -50,8 +49,8 @@ TEST_CASE("time_text: local time with classic's zone offset (sign inverted)") {
 }
 
 TEST_CASE("result_line: classic's layout") {
-    sntp::ResultLine l{"2026-12-07 17:17:33.123456 (+0000)", 0.000123, 6, 0.000456,
-                       sntp::host_text("127.0.0.1", "127.0.0.1"), 2, 0, false};
+    sntp::ResultLine l{"2026-12-07 17:17:33.123456 (+0000)",      0.000123, 6, 0.000456,
+                       sntp::host_text("127.0.0.1", "127.0.0.1"), 2,        0, false};
     CHECK(sntp::result_line(l) ==
           "2026-12-07 17:17:33.123456 (+0000) +0.000123 +/- 0.000456 127.0.0.1 s2 no-leap");
     l.offset_s = -1.5;
@@ -82,6 +81,6 @@ TEST_CASE("choose_action: -S steps, -s slews, both step beyond the step limit") 
     CHECK(sntp::choose_action(false, true, 0, 30.0) == ClockAction::slew);
     CHECK(sntp::choose_action(true, true, 0.1, 0.05) == ClockAction::slew);
     CHECK(sntp::choose_action(true, true, 0.1, -0.2) == ClockAction::step);
-    // -M not given: classic's limit is -0.001 s, so both flags always step.
-    CHECK(sntp::choose_action(true, true, -0.001, 0.0) == ClockAction::step);
+    // -M not given (0): both flags step any non-zero offset.
+    CHECK(sntp::choose_action(true, true, 0, 1e-9) == ClockAction::step);
 }

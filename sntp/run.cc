@@ -1,5 +1,3 @@
-#include "config.h"
-
 #include "sntp/run.hh"
 
 #include <cerrno>
@@ -8,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "libntp/auth/keys_file.hh"
 #include "libntp/oneshot/exchange.hh"
 #include "libntp/oneshot/network.hh"
@@ -45,14 +44,15 @@ std::vector<Target> find_targets(const Options& o, RunContext& ctx) {
         }
         for (const io::Endpoint& e : r.addresses) {
             // Classic's sptoa(): the address with its port.
-            std::string at = e.addr.is_v6() ? "[" + e.addr.to_string() + "]:123"
-                                            : e.addr.to_string() + ":123";
+            std::string at =
+                e.addr.is_v6() ? "[" + e.addr.to_string() + "]:123" : e.addr.to_string() + ":123";
             const Target* seen = nullptr;
             for (const Target& t : targets) seen = t.address == e ? &t : seen;
             if (seen == nullptr) {
                 targets.push_back(Target{e, name});
             } else if (seen->name != name) {
-                line(ctx.out, at + " " + seen->name + " duplicate address from " + name + " ignored.");
+                line(ctx.out,
+                     at + " " + seen->name + " duplicate address from " + name + " ignored.");
             } else {
                 line(ctx.out, at + " " + name + ", duplicate address ignored.");
             }
@@ -66,8 +66,8 @@ std::vector<Target> find_targets(const Options& o, RunContext& ctx) {
 void open_kod_file(const std::string& path, RunContext& ctx) {
     std::FILE* f = std::fopen(path.c_str(), "r");
     if (f == nullptr) {
-        line(ctx.out, "kod_init_kod_db(): Cannot open KoD db file " + path + ": " +
-                          std::strerror(errno));
+        line(ctx.out,
+             "kod_init_kod_db(): Cannot open KoD db file " + path + ": " + std::strerror(errno));
         return;
     }
     std::fclose(f);
@@ -149,8 +149,14 @@ void Session::report(const oneshot::ServerState& s, const Target& t, wire::NtpTi
     time_derived_ = true;
     wire::NtpTime now = wire::NtpTime::from_timespec(ctx_.clock.now());
     timespec at = wire::closest_era(arrival, now).to_timespec();
-    ResultLine l{time_text(at.tv_sec, at.tv_nsec / 1000), r.offset_s, offset_digits(r.precision_s),
-                 r.synch_distance_s, host_text(t.name, address), s.stratum, s.leap, time_adjusted_};
+    ResultLine l{time_text(at.tv_sec, at.tv_nsec / 1000),
+                 r.offset_s,
+                 offset_digits(r.precision_s),
+                 r.synch_distance_s,
+                 host_text(t.name, address),
+                 s.stratum,
+                 s.leap,
+                 time_adjusted_};
     line(ctx_.out, result_line(l));
     if (!time_adjusted_) set_clock(r.offset_s);
 }
@@ -158,8 +164,8 @@ void Session::report(const oneshot::ServerState& s, const Target& t, wire::NtpTi
 void Session::set_clock(double offset_s) {
     ClockAction action = choose_action(o_.step, o_.slew, o_.steplimit_ms / 1e3, offset_s);
     if (action == ClockAction::none) return;
-    ntp::clock::ClockResult result = action == ClockAction::step ? ctx_.clock.step(offset_s)
-                                                                 : ctx_.clock.slew(offset_s);
+    ntp::clock::ClockResult result =
+        action == ClockAction::step ? ctx_.clock.step(offset_s) : ctx_.clock.slew(offset_s);
     if (result.ok) {
         time_adjusted_ = true;
         return;
@@ -176,7 +182,8 @@ void Session::report_silent(const oneshot::Poller& poller) {
         for (std::size_t i = states.size(); i-- > 0;) {
             const io::IpAddress& a = targets_[i].address.addr;
             if (a.is_v6() != v6 || reported_[i] || !states[i].complete) continue;
-            line(ctx_.out, no_response_line(host_text(targets_[i].name, a.to_string()), o_.timeout_s));
+            line(ctx_.out,
+                 no_response_line(host_text(targets_[i].name, a.to_string()), o_.timeout_s));
         }
     }
 }

@@ -27,8 +27,8 @@ double steady_now_s() {
 wire::NtpTimestamp send_request(const ExchangeConfig& c, const io::Endpoint& to, SocketSet& sockets,
                                 ntp::clock::Clock& clock, int precision_log2) {
     wire::NtpTime now = wire::NtpTime::from_timespec(clock.now());
-    wire::NtpTimestamp xmt = wire::with_random_low_bits(
-        now.timestamp(), precision_log2, ntp::auth::random_u32().value_or(0));
+    wire::NtpTimestamp xmt = wire::with_random_low_bits(now.timestamp(), precision_log2,
+                                                        ntp::auth::random_u32().value_or(0));
     if (c.auth != nullptr) {
         xmt = wire::NtpTimestamp::from_raw(xmt.raw() + static_cast<std::uint64_t>(c.auth_delay));
     }
@@ -94,7 +94,8 @@ void exchange(const ExchangeConfig& c, Poller& poller, SocketSet& sockets,
     const int precision_log2 = ntp::clock::precision_log2(clock.precision_s());
     io::RecvBatch batch(8);
     std::vector<io::UdpSocket*> open;
-    for (io::UdpSocket* s : {sockets.for_family(io::Family::v4), sockets.for_family(io::Family::v6)}) {
+    for (io::UdpSocket* s :
+         {sockets.for_family(io::Family::v4), sockets.for_family(io::Family::v6)}) {
         if (s != nullptr) open.push_back(s);
     }
     for (;;) {
@@ -105,7 +106,8 @@ void exchange(const ExchangeConfig& c, Poller& poller, SocketSet& sockets,
         std::vector<pollfd> fds;
         for (io::UdpSocket* s : open) fds.push_back(pollfd{s->fd(), POLLIN, 0});
         int n = ::poll(fds.data(), fds.size(), timeout_ms);
-        if (n < 0 && errno != EINTR) c.log_error(std::string("poll() error: ") + std::strerror(errno));
+        if (n < 0 && errno != EINTR)
+            c.log_error(std::string("poll() error: ") + std::strerror(errno));
         if (n <= 0) continue;
         for (std::size_t k = 0; k < fds.size(); ++k) {
             if ((fds[k].revents & POLLIN) == 0) continue;

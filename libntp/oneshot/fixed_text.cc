@@ -33,8 +33,8 @@ std::string format_magnitude(bool negative, std::uint64_t magnitude, int digits)
 
 std::string format_lfp(Lfp value, int digits) {
     bool negative = value < 0;
-    std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(value)
-                                       : static_cast<std::uint64_t>(value);
+    std::uint64_t magnitude =
+        negative ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
     return format_magnitude(negative, magnitude, digits);
 }
 
