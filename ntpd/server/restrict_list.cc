@@ -74,7 +74,8 @@ void RestrictList::add(const IpAddress& address, const IpAddress& mask, std::uin
                        std::uint32_t match, int ippeerlimit) {
     if (address.family == Family::none || mask.family != address.family) return;
     IpAddress net = address.masked(mask);
-    if (RestrictRule* existing = find_exact(net, mask, match)) {
+    RestrictRule* existing = bulk_ ? nullptr : find_exact(net, mask, match);
+    if (existing != nullptr) {
         existing->flags |= flags;
         if (ippeerlimit >= 0) existing->ippeerlimit = ippeerlimit;
         return;
@@ -171,7 +172,41 @@ RestrictRule* RestrictList::find_exact(const IpAddress& address, const IpAddress
 
 void RestrictList::insert_sorted(RestrictRule rule) {
     auto& list = list_for(rule.address.family);
+    if (bulk_) {
+        list.push_back(rule);
+        return;
+    }
     list.insert(std::upper_bound(list.begin(), list.end(), rule, goes_before), rule);
+}
+
+void RestrictList::end_bulk() {
+    bulk_ = false;
+    for (auto* list : {&v4_, &v6_}) {
+        std::stable_sort(list->begin(), list->end(), goes_before);
+        // Equal entries are adjacent now (same address, mask and match);
+        // fold each run into its first, in the order they were added.
+        std::vector<RestrictRule> merged;
+        merged.reserve(list->size());
+        for (const auto& r : *list) {
+            auto same = [&](const RestrictRule& m) {
+                return m.address == r.address && m.mask == r.mask && m.match == r.match;
+            };
+            auto it = merged.end();
+            for (auto back = merged.rbegin(); back != merged.rend() && !goes_before(*back, r); ++back) {
+                if (same(*back)) {
+                    it = std::prev(back.base());
+                    break;
+                }
+            }
+            if (it == merged.end()) {
+                merged.push_back(r);
+                continue;
+            }
+            it->flags |= r.flags;
+            if (r.ippeerlimit >= 0) it->ippeerlimit = r.ippeerlimit;
+        }
+        *list = std::move(merged);
+    }
 }
 
 const RestrictRule* RestrictList::find(const Endpoint& source) const {

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <string>
+
 using ntp::io::Endpoint;
 using ntp::io::Family;
 using ntp::io::IpAddress;
@@ -198,4 +201,40 @@ TEST_CASE("configuration entries load with classic semantics", "[restrict]") {
     CHECK(list.has_source_template());
     list.add_source(ip("203.0.113.1"));
     CHECK(list.lookup(from("203.0.113.1")) == rflag::nomodify);
+}
+
+TEST_CASE("bulk loading gives the same table as adding one by one", "[restrict]") {
+    const unsigned seed = 11;
+    INFO("seed " << seed);
+    std::mt19937 rng(seed);
+    RestrictList one_by_one;
+    RestrictList bulk;
+    bulk.begin_bulk();
+    for (int i = 0; i < 3000; ++i) {
+        // Few distinct addresses and masks, so many lines merge.
+        const std::string a = "10." + std::to_string(rng() % 4) + "." + std::to_string(rng() % 8) + ".1";
+        const IpAddress m = mask(Family::v4, 8 + 8 * (rng() % 4));
+        const std::uint32_t flags = 1u << (rng() % 8);
+        const std::uint32_t match = rng() % 3 == 0 ? rmatch::ntpport : 0;
+        const int limit = rng() % 5 == 0 ? static_cast<int>(rng() % 4) : -1;
+        one_by_one.add(ip(a.c_str()), m, flags, match, limit);
+        bulk.add(ip(a.c_str()), m, flags, match, limit);
+        if (i % 500 == 0) {
+            one_by_one.add_default(Family::v4, rflag::kod);
+            bulk.add_default(Family::v4, rflag::kod);
+        }
+    }
+    bulk.end_bulk();
+    const auto x = one_by_one.rules(Family::v4);
+    const auto y = bulk.rules(Family::v4);
+    REQUIRE(x.size() == y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        INFO(i);
+        CHECK(x[i].address == y[i].address);
+        CHECK(x[i].mask == y[i].mask);
+        CHECK(x[i].match == y[i].match);
+        CHECK(x[i].flags == y[i].flags);
+        CHECK(x[i].ippeerlimit == y[i].ippeerlimit);
+    }
+    CHECK(one_by_one.lookup(from("10.1.2.1", 123)) == bulk.lookup(from("10.1.2.1", 123)));
 }
