@@ -8,8 +8,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "libntp/clock/atomic_file.hh"
@@ -33,9 +35,12 @@ std::optional<double> parse_first_number(std::string_view text) {
         ++i;
         if (i < text.size() && text[i] == '-') return std::nullopt;
     }
-    double value = 0;
-    auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), value);
-    if (ec != std::errc() || end == text.data() + i) return std::nullopt;
+    // strtod, like %lf, also takes hex ("0x10" is 16) and C-locale decimals
+    // (the daemon never calls setlocale).
+    const std::string copy(text.substr(i));
+    char* end = nullptr;
+    const double value = std::strtod(copy.c_str(), &end);
+    if (end == copy.c_str()) return std::nullopt;
     return value;
 }
 

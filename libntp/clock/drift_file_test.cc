@@ -42,6 +42,7 @@ TEST_CASE("reading takes the first number and ignores the rest") {
     CHECK(read("1e2\n").freq_ppm == 100);
     CHECK(read("-500.000\n").ok());
     CHECK(read("42").ok());  // no newline
+    CHECK(read("0x10\n").freq_ppm == 16);  // %lf reads hex, as classic does
 }
 
 TEST_CASE("an unparsable drift file gives the classic format error") {
