@@ -7,7 +7,7 @@
 #
 # BENCH_RUNS (default 3) runs per client; the median is shown. Classic
 # ntpdate 4.2.8 is not packaged any more; its time for the same query is
-# about 6.2 s (requests at 0.2, 2.2, 4.2, 6.2 s; shared/spec/ntpdate.md).
+# about 6.2 s (requests at 0.2, 2.2, 4.2, 6.2 s).
 . "$top_srcdir/tests/lib/harness.sh"
 . "$top_srcdir/tests/interop/peers.sh"
 peers_prefetch

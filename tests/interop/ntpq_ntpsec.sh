@@ -2,7 +2,7 @@
 # Interop: our ntpq against NTPsec's ntpd shows the same associations as
 # NTPsec's own ntpq, in the classic layout.
 #
-# Test bed (as in shared/spec/samples/README.md), in a private network
+# Test bed, in a private network
 # namespace with only lo:
 #   chronyd 4.3, server only, local stratum 3, on 10.200.0.1 (refid 127.127.1.1)
 #   NTPsec ntpd with `disable ntp` on 127.0.0.1 and 10.200.0.2, associations:
@@ -11,8 +11,8 @@
 #     server 10.200.0.1 iburst minpoll 4 maxpoll 4 (becomes the sys.peer, '*')
 # Both daemons run without CAP_SYS_TIME and with clock control disabled.
 #
-# Known differences of NTPsec's ntpq from classic (not bugs of ours, see
-# shared/spec/ntpq.md section 8): 79-column header, numbers with 4 decimals,
+# Known differences of NTPsec's ntpq from classic (not bugs of ours):
+# 79-column header, numbers with 4 decimals,
 # refids 127.127.t.u shown as dotted quads instead of clock names
 # (127.127.1.1 -> LOCAL(1) in classic), ISO dates in `rv`.
 . "$top_srcdir/tests/lib/harness.sh"
