@@ -8,7 +8,7 @@
 // Signals (ntpd.md §10, and what we do differently):
 //   SIGTERM, SIGINT, SIGQUIT  "ntpd exiting on signal 15 (Terminated)", exit 0
 //                             within a second (a timer polls the flag).
-//   SIGHUP                    classic ntpd exits; we do not (issue 4): the log
+//   SIGHUP                    classic ntpd exits; we do not: the log
 //                             file is reopened (logrotate) and the keys file
 //                             re-read. The rest of ntp.conf is not reloaded.
 //   SIGUSR1 / SIGUSR2         debug level +1 / -1.

@@ -8,7 +8,7 @@
 // The clock filter (libntp/sync) lives beside this in the core's PeerEntry;
 // this class decides when to send and which replies count.
 //
-// Client-side spoofing resistance (issue 7 item 4) is decided here:
+// Client-side spoofing resistance is decided here:
 //   * a reply counts only if its origin timestamp equals our last transmit
 //     timestamp (never 0); after one reply matched, the expected origin is
 //     cleared so a replay of the same reply does not count twice;

@@ -107,7 +107,7 @@ Outcome ServerResponder::handle(const Request& request, const SystemState& syste
 
     if (mode == 0) {
         // Reserved. Classic ntpd still takes NTPv1 mode 0 as a client
-        // request; we drop every mode 0 (issue 7): no client of the last
+        // request; we drop every mode 0: no client of the last
         // thirty years sends one, and it would be answered unauthenticated.
         ++counters_.bad_format;
         return out;

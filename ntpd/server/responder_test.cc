@@ -175,7 +175,7 @@ TEST_CASE("the request's version is echoed; mode 0 is dropped in every version",
         CHECK(h.version == v);
     }
     CHECK(f.responder.counters().old_version == 3);
-    // Classic ntpd answers NTPv1 mode 0 as a client request; issue 7 drops it.
+    // Classic ntpd answers NTPv1 mode 0 as a client request; we drop it.
     for (std::uint8_t v = 0; v < 8; ++v) {
         CHECK(f.send(Fixture::request(v, 0)).action == Action::drop);
     }

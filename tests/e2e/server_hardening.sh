@@ -1,5 +1,5 @@
 #!/bin/sh
-# Hardening on the wire (issue 7):
+# Hardening on the wire:
 #  * no amplification: mode 7 (ntpdc monlist) and every malformed packet -
 #    mode 0 (NTPv1 too), versions 0 and 5-7, short, oversize, broken
 #    extension fields, MAC trailers other than 4/20/24 octets - get no reply,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Mode 6 is no amplifier (issue 7): with no `restrict` line at all, as in
+# Mode 6 is no amplifier: with no `restrict` line at all, as in
 # classic's default, anybody may read the daemon's status with ntpq, so a
 # 12-octet READVAR forged to come from a victim draws a ~500-octet reply.
 # Here a flood of them from 192.0.2.2 (an address of the test's own network

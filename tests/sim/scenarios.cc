@@ -1,5 +1,5 @@
 // Deterministic simulations of the discipline against a simulated clock and
-// network (issue 3 item 10): hours of simulated time in well under a second
+// network: hours of simulated time in well under a second
 // each. Every scenario prints its figures (time to < 1 ms and < 100 us, RMS
 // and maximum offset over the measurement window, packets sent) and asserts
 // behaviour - converges, steps once, rejects the falseticker, holds over -
